@@ -1,0 +1,2 @@
+//! The `geostance` command-line tool.
+fn main() {}
