@@ -89,7 +89,9 @@ pub enum Error {
     },
 
     /// Input that is not valid UTF-8.
-    #[error("{source_name}: {pos}: the input is not valid UTF-8 (expected UTF-8 text; re-encode the file, e.g. `iconv -f latin1 -t utf-8`)")]
+    #[error(
+        "{source_name}: {pos}: the input is not valid UTF-8 (expected UTF-8 text; re-encode the file, e.g. `iconv -f latin1 -t utf-8`)"
+    )]
     Utf8 {
         /// The file.
         source_name: Source,
@@ -98,7 +100,9 @@ pub enum Error {
     },
 
     /// A required column is missing from a CSV header.
-    #[error("{source_name}: line 1: column '{column}' not found; the header has: {available} (rename it with {flag})")]
+    #[error(
+        "{source_name}: line 1: column '{column}' not found; the header has: {available} (rename it with {flag})"
+    )]
     MissingColumn {
         /// The file.
         source_name: Source,
@@ -157,7 +161,9 @@ pub enum Error {
     },
 
     /// A model file of another version.
-    #[error("{source_name}: model format version {found} is not supported; this build reads version {expected} (retrain the model with this version)")]
+    #[error(
+        "{source_name}: model format version {found} is not supported; this build reads version {expected} (retrain the model with this version)"
+    )]
     ModelVersion {
         /// The file.
         source_name: Source,

@@ -14,5 +14,8 @@ pub fn split(text: &str) -> Vec<SentenceSpan> {
     if text.trim().is_empty() {
         return Vec::new();
     }
-    vec![SentenceSpan { start: 0, end: text.len() }]
+    vec![SentenceSpan {
+        start: 0,
+        end: text.len(),
+    }]
 }

@@ -1,0 +1,480 @@
+//! Turns one document (a sentence and its target) into terms.
+//!
+//! Terms are namespaced strings:
+//!
+//! | prefix | what | example for "Japan sanctioned Russia, unlike India" (target Japan) |
+//! | --- | --- | --- |
+//! | `w:` | word n-grams over stems | `w:<t> sanction`, `w:sanction <ru>` |
+//! | `c:` | character n-grams inside space-padded words | `c: sanc`, `c:ned ` |
+//! | `l:` / `r:` | n-grams just left / right of a target mention | `r:sanction`, `r:sanction <ru>` |
+//! | `n:` | words within the window around a mention | `n:sanction`, `n:unlik` |
+//! | `s:` | words in the same clause as a mention | `s:sanction`, `s:<ru>` |
+//! | `x:` | flags | `x:nomention` (the target is not mentioned) |
+//! | `T:<target>\|` | any of the above conjoined with the target ([`TargetMode::Conjoin`]) | `T:atheism\|w:god` |
+//!
+//! Mentions are marked by the caller ([`Mark`]): the target's mentions become `<t>`, other
+//! marked spans become the caller's marker (`<ru>`, `<c>`, ...). The names themselves never
+//! become features, so the model cannot learn "Japan means against" from the name: the words
+//! around the mention decide. Two countries in one sentence get different context features.
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
+use super::params::{TargetMode, ValidFeatureParams};
+use crate::text::stopwords::is_english_stop_word;
+use crate::text::tokenize::{Token, normalize_into, tokenize_into};
+use crate::text::{Language, Stemmer};
+
+/// The marker that replaces the target's mentions.
+pub const TARGET_MARKER: &str = "<t>";
+
+/// A marked span of the text: a mention of the target or of another entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// True for a mention of the row's target.
+    pub target: bool,
+    /// The token that replaces a non-target mention (ignored for target mentions).
+    pub marker: &'static str,
+}
+
+/// One document to analyze.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// The target the labels are about, if any.
+    pub target: Option<&'a str>,
+    /// Marked mentions, sorted by start, non-overlapping.
+    pub marks: &'a [Mark],
+}
+
+impl<'a> Doc<'a> {
+    /// A document with no target and no marks.
+    pub fn plain(text: &'a str) -> Self {
+        Doc {
+            text,
+            target: None,
+            marks: &[],
+        }
+    }
+}
+
+/// Words that open a new clause: contrast and concession.
+const CLAUSE_OPENERS: &[&str] = &[
+    "although", "but", "despite", "however", "instead", "though", "unlike", "whereas", "while",
+    "whilst", "yet",
+];
+
+/// Words longer than this (in bytes) are truncated before n-grams, bounding the work per token.
+const MAX_WORD_BYTES: usize = 64;
+
+/// Extracts terms from documents. Cheap to clone; safe to share between threads.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    params: ValidFeatureParams,
+    stemmer: Stemmer,
+}
+
+#[derive(Default)]
+struct Scratch {
+    stems: String,
+    lowers: String,
+    /// (stem range, lower range, clause id)
+    words: Vec<(usize, usize, usize, usize, u32)>,
+    targets: Vec<usize>,
+    term: String,
+    norm: String,
+    stem_cache: FxHashMap<Box<str>, Box<str>>,
+    stem_lang: Option<Language>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Upper bound on cached stems per thread before the cache is cleared.
+const STEM_CACHE_LIMIT: usize = 200_000;
+
+impl Analyzer {
+    /// Creates an analyzer.
+    pub fn new(params: ValidFeatureParams) -> Self {
+        let stemmer = Stemmer::new(params.get().language);
+        Analyzer { params, stemmer }
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &ValidFeatureParams {
+        &self.params
+    }
+
+    /// Calls `emit` once per term occurrence of `doc` (a term can be emitted several times:
+    /// that is its term frequency).
+    pub fn analyze(&self, doc: &Doc<'_>, emit: &mut dyn FnMut(&str)) {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.analyze_with(doc, &mut scratch, emit),
+            // Re-entrant use from inside `emit`: fall back to a fresh scratch.
+            Err(_) => self.analyze_with(doc, &mut Scratch::default(), emit),
+        })
+    }
+
+    /// Collects the terms of `doc` into a vector (for tests and `explain`).
+    pub fn terms(&self, doc: &Doc<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        self.analyze(doc, &mut |t| out.push(t.to_string()));
+        out
+    }
+
+    fn analyze_with(&self, doc: &Doc<'_>, s: &mut Scratch, emit: &mut dyn FnMut(&str)) {
+        let p = self.params.get();
+        if s.stem_lang != Some(p.language) || s.stem_cache.len() > STEM_CACHE_LIMIT {
+            s.stem_cache.clear();
+            s.stem_lang = Some(p.language);
+        }
+        self.collect_words(doc, s);
+        let conjoin = match (p.target_mode, doc.target) {
+            (TargetMode::Conjoin, Some(t)) => Some(t),
+            _ => None,
+        };
+        let Scratch {
+            stems,
+            lowers,
+            words,
+            targets,
+            term,
+            ..
+        } = s;
+        let stem_of =
+            |i: usize| -> &str { words.get(i).and_then(|w| stems.get(w.0..w.1)).unwrap_or("") };
+        let prefix = conjoin.map(|target| {
+            let mut c = String::from("T:");
+            c.extend(target.chars().flat_map(char::to_lowercase));
+            c.push('|');
+            c
+        });
+        let mut conj = String::new();
+        let mut out = |t: &str| {
+            emit(t);
+            if let Some(prefix) = &prefix {
+                conj.clear();
+                conj.push_str(prefix);
+                conj.push_str(t);
+                emit(&conj);
+            }
+        };
+
+        // Word n-grams over stems.
+        let (wmin, wmax) = p.word_ngrams;
+        let n_words = words.len();
+        for i in 0..n_words {
+            for n in wmin..=wmax {
+                if i + n > n_words {
+                    break;
+                }
+                term.clear();
+                term.push_str("w:");
+                for k in i..i + n {
+                    if k > i {
+                        term.push(' ');
+                    }
+                    term.push_str(stem_of(k));
+                }
+                out(term);
+            }
+        }
+
+        // Character n-grams inside space-padded lowercase words.
+        if let Some((cmin, cmax)) = p.char_ngrams {
+            let mut chars: Vec<char> = Vec::with_capacity(MAX_WORD_BYTES + 2);
+            for w in words.iter() {
+                chars.clear();
+                chars.push(' ');
+                chars.extend(lowers.get(w.2..w.3).unwrap_or("").chars());
+                chars.push(' ');
+                let len = chars.len();
+                for n in cmin..=cmax {
+                    if n > len {
+                        break;
+                    }
+                    for window in chars.windows(n) {
+                        term.clear();
+                        term.push_str("c:");
+                        term.extend(window.iter());
+                        out(term);
+                    }
+                }
+            }
+        }
+
+        // Context of target mentions.
+        if doc.target.is_some() && p.target_mode == TargetMode::Mention {
+            if targets.is_empty() {
+                out("x:nomention");
+            }
+            for &t in targets.iter() {
+                for n in 1..=p.context_ngrams {
+                    if t >= n {
+                        term.clear();
+                        term.push_str("l:");
+                        for k in t - n..t {
+                            if k > t - n {
+                                term.push(' ');
+                            }
+                            term.push_str(stem_of(k));
+                        }
+                        out(term);
+                    }
+                    if t + n < n_words {
+                        term.clear();
+                        term.push_str("r:");
+                        for k in t + 1..=t + n {
+                            if k > t + 1 {
+                                term.push(' ');
+                            }
+                            term.push_str(stem_of(k));
+                        }
+                        out(term);
+                    }
+                }
+                let lo = t.saturating_sub(p.context_window);
+                let hi = (t + p.context_window).min(n_words.saturating_sub(1));
+                for k in lo..=hi {
+                    if k != t {
+                        term.clear();
+                        term.push_str("n:");
+                        term.push_str(stem_of(k));
+                        out(term);
+                    }
+                }
+                if p.clause_features {
+                    let clause = words.get(t).map(|w| w.4);
+                    for (k, w) in words.iter().enumerate() {
+                        if k != t && Some(w.4) == clause {
+                            term.clear();
+                            term.push_str("s:");
+                            term.push_str(stems.get(w.0..w.1).unwrap_or(""));
+                            out(term);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tokenizes, replaces marked mentions by markers, normalises, filters and stems.
+    fn collect_words(&self, doc: &Doc<'_>, s: &mut Scratch) {
+        let p = self.params.get();
+        s.stems.clear();
+        s.lowers.clear();
+        s.words.clear();
+        s.targets.clear();
+        let mut tokens: Vec<Token<'_>> = Vec::new();
+        tokenize_into(doc.text, &mut tokens);
+        let mut clause = 0u32;
+        let mut mark_idx = 0usize;
+        let mut last_mark_used: Option<usize> = None;
+        for tok in &tokens {
+            if tok.clause_break_before {
+                clause += 1;
+            }
+            while doc.marks.get(mark_idx).is_some_and(|m| m.end <= tok.start) {
+                mark_idx += 1;
+            }
+            let mark = doc
+                .marks
+                .get(mark_idx)
+                .filter(|m| m.start < tok.end && tok.start < m.end);
+            if let Some(m) = mark {
+                if last_mark_used == Some(mark_idx) {
+                    continue; // rest of a multi-token mention
+                }
+                last_mark_used = Some(mark_idx);
+                let marker = if m.target { TARGET_MARKER } else { m.marker };
+                if m.target {
+                    s.targets.push(s.words.len());
+                }
+                let (a, b) = push(&mut s.stems, marker);
+                let (c, d) = push(&mut s.lowers, marker);
+                s.words.push((a, b, c, d, clause));
+                continue;
+            }
+            let text = truncate(tok.text, MAX_WORD_BYTES);
+            normalize_into(text, &mut s.norm);
+            if s.norm.is_empty() {
+                continue;
+            }
+            if CLAUSE_OPENERS.contains(&s.norm.as_str()) {
+                clause += 1;
+            }
+            if p.stop_words && is_english_stop_word(&s.norm) {
+                continue;
+            }
+            let (c, d) = push(&mut s.lowers, &s.norm);
+            let (a, b) = match s.stem_cache.get(s.norm.as_str()) {
+                Some(stem) => push(&mut s.stems, stem),
+                None => {
+                    let stem: Box<str> = self.stemmer.stem(&s.norm).into();
+                    let r = push(&mut s.stems, &stem);
+                    s.stem_cache.insert(s.norm.as_str().into(), stem);
+                    r
+                }
+            };
+            s.words.push((a, b, c, d, clause));
+        }
+    }
+}
+
+fn push(buf: &mut String, s: &str) -> (usize, usize) {
+    let a = buf.len();
+    buf.push_str(s);
+    (a, buf.len())
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::params::FeatureParams;
+
+    fn analyzer(mode: TargetMode) -> Analyzer {
+        Analyzer::new(
+            FeatureParams {
+                target_mode: mode,
+                char_ngrams: None,
+                ..Default::default()
+            }
+            .check()
+            .unwrap(),
+        )
+    }
+
+    fn marks_for(text: &str, target: &str, others: &[&str]) -> Vec<Mark> {
+        let mut m = Vec::new();
+        let t = text.find(target).unwrap();
+        m.push(Mark {
+            start: t,
+            end: t + target.len(),
+            target: true,
+            marker: "<c>",
+        });
+        for o in others {
+            let i = text.find(o).unwrap();
+            m.push(Mark {
+                start: i,
+                end: i + o.len(),
+                target: false,
+                marker: "<c>",
+            });
+        }
+        m.sort_by_key(|m| m.start);
+        m
+    }
+
+    #[test]
+    fn two_countries_in_one_sentence_get_different_features() {
+        let text = "Japan sanctioned Russia while India abstained";
+        let a = analyzer(TargetMode::Mention);
+        let japan = marks_for(text, "Japan", &["India", "Russia"]);
+        let india = marks_for(text, "India", &["Japan", "Russia"]);
+        let tj = a.terms(&Doc {
+            text,
+            target: Some("Japan"),
+            marks: &japan,
+        });
+        let ti = a.terms(&Doc {
+            text,
+            target: Some("India"),
+            marks: &india,
+        });
+        assert_ne!(tj, ti);
+        assert!(tj.contains(&"r:sanction".to_string()), "{tj:?}");
+        assert!(tj.contains(&"s:sanction".to_string()));
+        assert!(
+            !tj.contains(&"s:abstain".to_string()),
+            "'while' opens a new clause"
+        );
+        assert!(ti.contains(&"s:abstain".to_string()), "{ti:?}");
+        assert!(ti.contains(&"r:abstain".to_string()));
+        // The names never become features.
+        for t in tj.iter().chain(&ti) {
+            assert!(!t.contains("japan") && !t.contains("india"), "{t}");
+        }
+    }
+
+    #[test]
+    fn multi_token_mentions_collapse_to_one_marker() {
+        let text = "North Korea shipped shells";
+        let a = analyzer(TargetMode::Mention);
+        let m = marks_for(text, "North Korea", &[]);
+        let t = a.terms(&Doc {
+            text,
+            target: Some("North Korea"),
+            marks: &m,
+        });
+        assert!(t.contains(&"w:<t> ship shell".to_string()), "{t:?}");
+        assert!(t.contains(&"r:ship shell".to_string()));
+    }
+
+    #[test]
+    fn target_not_mentioned_is_flagged() {
+        let a = analyzer(TargetMode::Mention);
+        let t = a.terms(&Doc {
+            text: "God is great",
+            target: Some("Atheism"),
+            marks: &[],
+        });
+        assert!(t.contains(&"x:nomention".to_string()));
+    }
+
+    #[test]
+    fn conjoin_mode_doubles_terms_with_the_target() {
+        let a = analyzer(TargetMode::Conjoin);
+        let t = a.terms(&Doc {
+            text: "God is great",
+            target: Some("Atheism"),
+            marks: &[],
+        });
+        assert!(t.contains(&"w:god".to_string()));
+        assert!(t.contains(&"T:atheism|w:god".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn char_ngrams_are_padded_and_stems_lowercased() {
+        let a = Analyzer::new(
+            FeatureParams {
+                char_ngrams: Some((3, 3)),
+                word_ngrams: (1, 1),
+                ..Default::default()
+            }
+            .check()
+            .unwrap(),
+        );
+        let t = a.terms(&Doc::plain("Sanctions"));
+        assert_eq!(t[0], "w:sanction");
+        assert!(t.contains(&"c: sa".to_string()));
+        assert!(t.contains(&"c:ns ".to_string()));
+    }
+
+    #[test]
+    fn empty_and_odd_input() {
+        let a = analyzer(TargetMode::None);
+        assert!(a.terms(&Doc::plain("")).is_empty());
+        assert!(a.terms(&Doc::plain("🙂 ... !!!")).is_empty());
+        let long = "x".repeat(10_000);
+        assert_eq!(a.terms(&Doc::plain(&long)).len(), 1);
+    }
+}

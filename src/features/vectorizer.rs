@@ -1,0 +1,329 @@
+//! The fitted vectorizer: a sorted vocabulary and the IDF learned at fit time.
+//!
+//! `fit` counts document frequencies, prunes the vocabulary (`min_df`, `max_df`,
+//! `max_features`), sorts it by term and stores `idf = ln((1 + n) / (1 + df)) + 1` (scikit-learn's
+//! smooth IDF). `transform` applies exactly that vocabulary and IDF, so a sentence gets the same
+//! row alone or inside any batch (unlike linfa-preprocessing 0.8.1, which relearns IDF from the
+//! batch it transforms). Rows are `(sublinear) tf × idf`, L2-normalised.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::analyzer::{Analyzer, Doc};
+use super::params::ValidFeatureParams;
+use super::sparse::CsrMatrix;
+use crate::error::{Error, Result};
+
+/// A fitted TF-IDF vectorizer.
+#[derive(Debug, Clone)]
+pub struct Vectorizer {
+    analyzer: Analyzer,
+    terms: Vec<String>,
+    idf: Vec<f64>,
+    n_docs: usize,
+    index: FxHashMap<Box<str>, u32>,
+}
+
+/// The serialized form of a [`Vectorizer`] (inside the model file).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VectorizerFile {
+    /// Feature parameters, with the target mode resolved.
+    pub params: ValidFeatureParams,
+    /// Number of documents the IDF was learned from.
+    pub n_docs: usize,
+    /// The vocabulary, sorted; a term's position is its column.
+    pub terms: Vec<String>,
+    /// IDF per column.
+    pub idf: Vec<f64>,
+}
+
+/// Documents per parallel work item when transforming.
+const CHUNK: usize = 256;
+
+impl Vectorizer {
+    /// Learns the vocabulary and IDF from `docs`.
+    ///
+    /// # Errors
+    /// [`Error::EmptyVocabulary`] when no term survives pruning (or there are no documents).
+    pub fn fit(params: ValidFeatureParams, docs: &[Doc<'_>]) -> Result<Vectorizer> {
+        let analyzer = Analyzer::new(params.clone());
+        let n = docs.len();
+        let threads = rayon::current_num_threads().max(1);
+        let per = n.div_ceil(threads).max(1);
+        let df = docs
+            .par_chunks(per)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut map: FxHashMap<Box<str>, (u32, u32)> = FxHashMap::default();
+                for (i, doc) in chunk.iter().enumerate() {
+                    let id = (c * per + i) as u32;
+                    analyzer.analyze(doc, &mut |t| match map.get_mut(t) {
+                        Some(e) => {
+                            if e.1 != id {
+                                e.0 += 1;
+                                e.1 = id;
+                            }
+                        }
+                        None => {
+                            map.insert(t.into(), (1, id));
+                        }
+                    });
+                }
+                map
+            })
+            .reduce(FxHashMap::default, |a, b| {
+                if a.len() >= b.len() {
+                    merge(a, b)
+                } else {
+                    merge(b, a)
+                }
+            });
+        let p = params.get();
+        let min_count = if p.min_df >= 1.0 {
+            p.min_df.ceil()
+        } else {
+            (p.min_df * n as f64).ceil()
+        };
+        let max_count = (p.max_df * n as f64).floor();
+        let distinct = df.len();
+        let mut kept: Vec<(Box<str>, u32)> = df
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .filter(|&(_, d)| f64::from(d) >= min_count && f64::from(d) <= max_count)
+            .collect();
+        if let Some(max) = p.max_features {
+            if kept.len() > max {
+                kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                kept.truncate(max);
+            }
+        }
+        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if kept.is_empty() {
+            return Err(Error::EmptyVocabulary {
+                detail: format!(
+                    "{n} documents, {distinct} distinct terms, min_df={} (count {min_count}), max_df={} (count {max_count})",
+                    p.min_df, p.max_df
+                ),
+            });
+        }
+        let idf = kept
+            .iter()
+            .map(|&(_, d)| ((1.0 + n as f64) / (1.0 + f64::from(d))).ln() + 1.0)
+            .collect();
+        let terms = kept.into_iter().map(|(k, _)| k.into_string()).collect();
+        Ok(Self::assemble(analyzer, terms, idf, n))
+    }
+
+    fn assemble(analyzer: Analyzer, terms: Vec<String>, idf: Vec<f64>, n_docs: usize) -> Self {
+        let index = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (Box::<str>::from(t.as_str()), i as u32))
+            .collect();
+        Vectorizer {
+            analyzer,
+            terms,
+            idf,
+            n_docs,
+            index,
+        }
+    }
+
+    /// Rebuilds a vectorizer from its serialized form, checking it is consistent.
+    ///
+    /// # Errors
+    /// A message saying what is inconsistent (the caller wraps it with the file name).
+    pub fn from_file(file: VectorizerFile) -> std::result::Result<Self, String> {
+        if file.terms.len() != file.idf.len() {
+            return Err(format!(
+                "vocabulary has {} terms but {} IDF values",
+                file.terms.len(),
+                file.idf.len()
+            ));
+        }
+        if file.terms.windows(2).any(|w| w.first() >= w.get(1)) {
+            return Err("vocabulary is not sorted and unique".into());
+        }
+        if file.idf.iter().any(|v| !v.is_finite()) {
+            return Err("IDF values must be finite".into());
+        }
+        if u32::try_from(file.terms.len()).is_err() {
+            return Err("vocabulary too large".into());
+        }
+        let analyzer = Analyzer::new(file.params);
+        Ok(Self::assemble(analyzer, file.terms, file.idf, file.n_docs))
+    }
+
+    /// The serialized form.
+    pub fn to_file(&self) -> VectorizerFile {
+        VectorizerFile {
+            params: self.analyzer.params().clone(),
+            n_docs: self.n_docs,
+            terms: self.terms.clone(),
+            idf: self.idf.clone(),
+        }
+    }
+
+    /// The analyzer (its parameters have the target mode resolved).
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// Number of columns.
+    pub fn n_features(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Documents seen at fit time.
+    pub fn n_docs(&self) -> usize {
+        self.n_docs
+    }
+
+    /// The term of a column.
+    pub fn term(&self, column: usize) -> Option<&str> {
+        self.terms.get(column).map(String::as_str)
+    }
+
+    /// The column of a term.
+    pub fn column(&self, term: &str) -> Option<usize> {
+        self.index.get(term).map(|&i| i as usize)
+    }
+
+    /// The IDF of a column.
+    pub fn idf(&self, column: usize) -> Option<f64> {
+        self.idf.get(column).copied()
+    }
+
+    /// One document's sparse row: sorted column indices and L2-normalised TF-IDF values.
+    pub fn transform_one(&self, doc: &Doc<'_>) -> (Vec<u32>, Vec<f32>) {
+        let mut ids: Vec<u32> = Vec::new();
+        self.analyzer.analyze(doc, &mut |t| {
+            if let Some(&i) = self.index.get(t) {
+                ids.push(i);
+            }
+        });
+        ids.sort_unstable();
+        let sublinear = self.analyzer.params().get().sublinear_tf;
+        let mut cols = Vec::new();
+        let mut vals: Vec<f64> = Vec::new();
+        let mut i = 0;
+        while let Some(&id) = ids.get(i) {
+            let mut j = i + 1;
+            while ids.get(j) == Some(&id) {
+                j += 1;
+            }
+            let tf = (j - i) as f64;
+            let tf = if sublinear { 1.0 + tf.ln() } else { tf };
+            cols.push(id);
+            vals.push(tf * self.idf.get(id as usize).copied().unwrap_or(1.0));
+            i = j;
+        }
+        let norm = vals.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let vals = vals
+            .into_iter()
+            .map(|v| if norm > 0.0 { (v / norm) as f32 } else { 0.0 })
+            .collect();
+        (cols, vals)
+    }
+
+    /// Transforms many documents (in parallel; the result does not depend on the thread count).
+    pub fn transform(&self, docs: &[Doc<'_>]) -> CsrMatrix {
+        let chunks: Vec<Vec<(Vec<u32>, Vec<f32>)>> = docs
+            .par_chunks(CHUNK)
+            .map(|chunk| chunk.iter().map(|d| self.transform_one(d)).collect())
+            .collect();
+        let mut m = CsrMatrix::new(self.n_features());
+        for chunk in chunks {
+            for (c, v) in chunk {
+                m.push_row(&c, &v);
+            }
+        }
+        m
+    }
+}
+
+/// Adds the document frequencies of `b` into `a`.
+fn merge(
+    mut a: FxHashMap<Box<str>, (u32, u32)>,
+    b: FxHashMap<Box<str>, (u32, u32)>,
+) -> FxHashMap<Box<str>, (u32, u32)> {
+    for (k, v) in b {
+        a.entry(k).or_insert((0, 0)).0 += v.0;
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::params::FeatureParams;
+
+    fn params(min_df: f64) -> ValidFeatureParams {
+        FeatureParams {
+            char_ngrams: None,
+            word_ngrams: (1, 1),
+            min_df,
+            sublinear_tf: false,
+            ..Default::default()
+        }
+        .check()
+        .unwrap()
+    }
+
+    fn docs<'a>(texts: &'a [&'a str]) -> Vec<Doc<'a>> {
+        texts.iter().map(|t| Doc::plain(t)).collect()
+    }
+
+    #[test]
+    fn idf_is_learned_at_fit_and_reused() {
+        let corpus = [
+            "russia war",
+            "russia sanctions",
+            "peace talks",
+            "war crimes",
+        ];
+        let v = Vectorizer::fit(params(1.0), &docs(&corpus)).unwrap();
+        let col = v.column("w:russia").unwrap();
+        // scikit-learn smooth idf: ln((1+4)/(1+2)) + 1
+        assert!((v.idf(col).unwrap() - ((5.0f64 / 3.0).ln() + 1.0)).abs() < 1e-12);
+        // The same sentence alone and inside a batch gives the same row.
+        let alone = v.transform(&docs(&["russia war"]));
+        let batch = v.transform(&docs(&["peace talks", "russia war", "war"]));
+        assert_eq!(alone.row(0).indices, batch.row(1).indices);
+        assert_eq!(alone.row(0).values, batch.row(1).values);
+        let norm: f32 = alone.row(0).values.iter().map(|x| x * x).sum();
+        assert!((norm - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn vocabulary_is_sorted_pruned_and_deterministic() {
+        let corpus = ["b a", "a c", "a b", "d"];
+        let v = Vectorizer::fit(params(2.0), &docs(&corpus)).unwrap();
+        let terms: Vec<&str> = (0..v.n_features()).filter_map(|i| v.term(i)).collect();
+        assert_eq!(terms, ["w:a", "w:b"]);
+        let capped = FeatureParams {
+            max_features: Some(1),
+            ..params(1.0).get().clone()
+        };
+        let v = Vectorizer::fit(capped.check().unwrap(), &docs(&corpus)).unwrap();
+        assert_eq!(v.term(0), Some("w:a"));
+        let err = Vectorizer::fit(params(5.0), &docs(&corpus)).unwrap_err();
+        assert!(err.to_string().contains("min_df"), "{err}");
+        assert!(Vectorizer::fit(params(1.0), &[]).is_err());
+    }
+
+    #[test]
+    fn file_round_trip_and_checks() {
+        let v = Vectorizer::fit(params(1.0), &docs(&["a b", "b c"])).unwrap();
+        let f = v.to_file();
+        let back = Vectorizer::from_file(f.clone()).unwrap();
+        assert_eq!(back.to_file(), f);
+        let mut bad = f.clone();
+        bad.idf.pop();
+        assert!(Vectorizer::from_file(bad).is_err());
+        let mut bad = f;
+        bad.terms.reverse();
+        assert!(Vectorizer::from_file(bad).is_err());
+    }
+}

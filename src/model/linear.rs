@@ -1,0 +1,217 @@
+//! A fitted linear classifier over sparse rows: scores `z = x·W + b`, probabilities
+//! `softmax(z)` computed with log-sum-exp. Both heads' estimators (logistic regression and
+//! multinomial naive Bayes, whose joint log-likelihood is linear in the features) produce one.
+
+use linfa::traits::{Predict, PredictInplace};
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use crate::features::{CsrMatrix, RowView};
+
+/// Which estimator produced a [`LinearModel`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// Multinomial logistic regression (L-BFGS on the sparse matrix).
+    Logistic,
+    /// linfa-bayes multinomial naive Bayes.
+    NaiveBayes,
+}
+
+impl ModelKind {
+    /// The name used on the command line and in model files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Logistic => "logistic",
+            ModelKind::NaiveBayes => "naive-bayes",
+        }
+    }
+}
+
+/// Weights of a linear classifier: `n_features × n_classes` (feature-major) plus a bias per class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearModel {
+    /// The estimator that produced it.
+    pub kind: ModelKind,
+    /// Number of feature columns.
+    pub n_features: usize,
+    /// Number of classes.
+    pub n_classes: usize,
+    /// `weights[j * n_classes + k]` is the weight of feature `j` for class `k`.
+    pub weights: Vec<f64>,
+    /// Bias (intercept, or log prior) per class.
+    pub bias: Vec<f64>,
+    /// Optimiser iterations used (0 for closed-form estimators).
+    #[serde(default)]
+    pub iterations: u64,
+}
+
+impl LinearModel {
+    /// Checks that the shapes agree and every number is finite.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.n_classes == 0 {
+            return Err("a head has no classes".into());
+        }
+        let expected = self.n_features.checked_mul(self.n_classes);
+        if expected != Some(self.weights.len()) || self.bias.len() != self.n_classes {
+            return Err(format!(
+                "weights have {} values and bias {}, expected {} x {} and {}",
+                self.weights.len(),
+                self.bias.len(),
+                self.n_features,
+                self.n_classes,
+                self.n_classes
+            ));
+        }
+        if self
+            .weights
+            .iter()
+            .chain(&self.bias)
+            .any(|w| !w.is_finite())
+        {
+            return Err("weights must be finite numbers".into());
+        }
+        Ok(())
+    }
+
+    /// Raw scores `x·W + b` of one row, written into `out` (length `n_classes`).
+    pub fn scores_into(&self, row: RowView<'_>, out: &mut [f64]) {
+        let k = self.n_classes;
+        out.copy_from_slice(self.bias.get(..k).unwrap_or(&[]));
+        for (j, v) in row.iter() {
+            if let Some(w) = self.weights.get(j * k..j * k + k) {
+                for (o, wk) in out.iter_mut().zip(w) {
+                    *o += v * wk;
+                }
+            }
+        }
+    }
+
+    /// Class probabilities of one row (softmax of the scores, computed stably).
+    pub fn proba_into(&self, row: RowView<'_>, out: &mut [f64]) {
+        self.scores_into(row, out);
+        softmax_in_place(out);
+    }
+
+    /// Class probabilities for every row: `n_rows × n_classes`.
+    pub fn predict_proba(&self, x: &CsrMatrix) -> Array2<f64> {
+        let mut p = Array2::zeros((x.n_rows(), self.n_classes));
+        let mut buf = vec![0.0; self.n_classes];
+        for (r, mut out) in p.rows_mut().into_iter().enumerate() {
+            self.proba_into(x.row(r), &mut buf);
+            for (o, b) in out.iter_mut().zip(&buf) {
+                *o = *b;
+            }
+        }
+        p
+    }
+}
+
+/// Replaces scores by probabilities: `exp(z - logsumexp(z))`.
+pub fn softmax_in_place(z: &mut [f64]) {
+    let lse = log_sum_exp(z);
+    for v in z.iter_mut() {
+        *v = (*v - lse).exp();
+    }
+}
+
+/// `ln Σ exp(z)`, without overflow.
+pub fn log_sum_exp(z: &[f64]) -> f64 {
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !m.is_finite() {
+        return m;
+    }
+    m + z.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+}
+
+/// Index of the largest value; ties go to the lowest index (the first label in sorted order).
+pub fn argmax(v: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if v.get(best).is_some_and(|&b| x > b) {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Predicts class indices (linfa's `predict` on a [`CsrMatrix`]).
+impl PredictInplace<CsrMatrix, Array1<usize>> for LinearModel {
+    fn predict_inplace(&self, x: &CsrMatrix, y: &mut Array1<usize>) {
+        let mut buf = vec![0.0; self.n_classes];
+        for (r, out) in y.iter_mut().enumerate().take(x.n_rows()) {
+            self.scores_into(x.row(r), &mut buf);
+            *out = argmax(&buf);
+        }
+    }
+
+    fn default_target(&self, x: &CsrMatrix) -> Array1<usize> {
+        Array1::zeros(x.n_rows())
+    }
+}
+
+/// Predicts class probabilities (`n_rows × n_classes`).
+impl PredictInplace<CsrMatrix, Array2<f64>> for LinearModel {
+    fn predict_inplace(&self, x: &CsrMatrix, y: &mut Array2<f64>) {
+        *y = self.predict_proba(x);
+    }
+
+    fn default_target(&self, x: &CsrMatrix) -> Array2<f64> {
+        Array2::zeros((x.n_rows(), self.n_classes))
+    }
+}
+
+/// `model.predict(&x)` for class indices.
+impl<'a> Predict<&'a CsrMatrix, Array1<usize>> for LinearModel {
+    fn predict(&self, x: &'a CsrMatrix) -> Array1<usize> {
+        let mut y = PredictInplace::<CsrMatrix, Array1<usize>>::default_target(self, x);
+        self.predict_inplace(x, &mut y);
+        y
+    }
+}
+
+/// `model.predict(&x)` for probabilities.
+impl<'a> Predict<&'a CsrMatrix, Array2<f64>> for LinearModel {
+    fn predict(&self, x: &'a CsrMatrix) -> Array2<f64> {
+        self.predict_proba(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_is_stable() {
+        let mut z = [1000.0, 1000.0, -1000.0];
+        softmax_in_place(&mut z);
+        assert!((z[0] - 0.5).abs() < 1e-12 && z[2] == 0.0);
+        assert_eq!(argmax(&[1.0, 3.0, 3.0]), 1);
+        assert_eq!(log_sum_exp(&[]), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn predicts_through_linfa_traits() {
+        let m = LinearModel {
+            kind: ModelKind::Logistic,
+            n_features: 2,
+            n_classes: 2,
+            weights: vec![1.0, -1.0, -1.0, 1.0],
+            bias: vec![0.0, 0.0],
+            iterations: 0,
+        };
+        assert!(m.validate().is_ok());
+        let mut x = CsrMatrix::new(2);
+        x.push_row(&[0], &[1.0]);
+        x.push_row(&[1], &[2.0]);
+        let y: Array1<usize> = m.predict(&x);
+        assert_eq!(y.to_vec(), vec![0, 1]);
+        let p: Array2<f64> = m.predict(&x);
+        assert!((p[[0, 0]] - 1.0 / (1.0 + (-2.0f64).exp())).abs() < 1e-12);
+        let bad = LinearModel {
+            weights: vec![1.0],
+            ..m
+        };
+        assert!(bad.validate().is_err());
+    }
+}

@@ -1,0 +1,140 @@
+//! Models: label sets, the two linfa estimators on sparse rows, and the trained classifier.
+//!
+//! - [`logistic`]: multinomial logistic regression (`Fit` on a [`CsrMatrix`](crate::features::CsrMatrix)).
+//! - [`bayes`]: multinomial naive Bayes through linfa-bayes.
+//! - [`linear`]: the fitted [`LinearModel`] both produce, with linfa `PredictInplace` impls.
+//! - [`persist`]: the versioned model file.
+
+pub mod bayes;
+pub mod labels;
+pub mod lbfgs;
+pub mod linear;
+pub mod logistic;
+pub mod persist;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use bayes::{NaiveBayesParams, ValidNaiveBayesParams};
+pub use labels::LabelSet;
+pub use linear::{LinearModel, ModelKind};
+pub use logistic::{LogisticParams, ValidLogisticParams};
+
+use crate::features::{RowView, TargetMode, Vectorizer};
+
+/// One trained head (e.g. `stance` or `sentiment`): its labels and fitted weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Head {
+    /// The sorted label set; class `k` is `labels[k]`.
+    pub labels: LabelSet,
+    /// The model for every target (in per-target mode: the pooled fallback).
+    pub model: LinearModel,
+    /// Per-target models (per-target mode only), keyed by the lowercased target.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_target: BTreeMap<String, LinearModel>,
+    /// Temperature applied to scores before the softmax (1 = none), fitted on held-out folds.
+    #[serde(default = "one")]
+    pub temperature: f64,
+    /// Rows the head was trained on.
+    pub n_rows: usize,
+    /// Training rows per class (for the majority-class baseline).
+    pub class_counts: Vec<usize>,
+    /// Estimator hyperparameters, for `info`.
+    pub params: serde_json::Value,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Head {
+    /// The model used for `target`.
+    pub fn model_for(&self, target: Option<&str>) -> &LinearModel {
+        match target {
+            Some(t) if !self.per_target.is_empty() => {
+                self.per_target.get(&target_key(t)).unwrap_or(&self.model)
+            }
+            _ => &self.model,
+        }
+    }
+
+    /// Calibrated class probabilities of one row for `target`.
+    pub fn proba(&self, row: RowView<'_>, target: Option<&str>, out: &mut [f64]) {
+        let m = self.model_for(target);
+        m.scores_into(row, out);
+        if self.temperature != 1.0 && self.temperature > 0.0 {
+            for v in out.iter_mut() {
+                *v /= self.temperature;
+            }
+        }
+        linear::softmax_in_place(out);
+    }
+
+    /// Checks shapes against the vectorizer.
+    pub fn validate(&self, n_features: usize) -> Result<(), String> {
+        for m in std::iter::once(&self.model).chain(self.per_target.values()) {
+            m.validate()?;
+            if m.n_features != n_features {
+                return Err(format!(
+                    "a head has {} feature weights but the vocabulary has {n_features} terms",
+                    m.n_features
+                ));
+            }
+            if m.n_classes != self.labels.len() {
+                return Err(format!(
+                    "a head has {} labels but weights for {} classes",
+                    self.labels.len(),
+                    m.n_classes
+                ));
+            }
+        }
+        if !(self.temperature.is_finite() && self.temperature > 0.0) {
+            return Err("temperature must be a positive number".into());
+        }
+        Ok(())
+    }
+}
+
+/// The key under which a per-target model is stored.
+pub fn target_key(target: &str) -> String {
+    target.trim().to_lowercase()
+}
+
+/// What training saw, stored in the model for `info`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingInfo {
+    /// The data files (as given on the command line).
+    pub data: Vec<String>,
+    /// Rows read.
+    pub rows: usize,
+    /// The seed.
+    pub seed: u64,
+    /// The target mode chosen, and why.
+    pub target_mode: TargetMode,
+    /// Why this target mode (for `auto`).
+    pub target_mode_reason: String,
+    /// Estimator name.
+    pub estimator: ModelKind,
+    /// Whether hyperparameters were tuned by cross-validation, and the scores seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuning: Option<serde_json::Value>,
+}
+
+/// A trained geostance model: the vectorizer and one or more heads.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    /// The fitted vectorizer.
+    pub vectorizer: Vectorizer,
+    /// Heads by name (`stance`, `sentiment`).
+    pub heads: BTreeMap<String, Head>,
+    /// Training metadata.
+    pub training: TrainingInfo,
+}
+
+impl Classifier {
+    /// The head called `name`.
+    pub fn head(&self, name: &str) -> Option<&Head> {
+        self.heads.get(name)
+    }
+}

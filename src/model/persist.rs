@@ -1,0 +1,187 @@
+//! The model file: one JSON document (gzipped when the name ends in `.gz`), versioned.
+//!
+//! ```text
+//! {
+//!   "format": "geostance-model",      // checked on load
+//!   "version": 1,                      // checked on load
+//!   "geostance": "0.1.0",              // the version that wrote it
+//!   "training": { data, rows, seed, target_mode, estimator, ... },
+//!   "features": { params, n_docs, terms: [...sorted...], idf: [...] },
+//!   "heads": { "sentiment": { labels, model: { kind, n_features, n_classes, weights, bias }, ... },
+//!              "stance": { ... } }
+//! }
+//! ```
+//!
+//! Saving writes to a temporary file in the destination's folder and renames it over the
+//! destination, so a failed or killed run never leaves a partial model, and an earlier model at
+//! that path survives until the new one is whole. The bytes depend only on the model: maps are
+//! sorted, floats are printed in their shortest round-trip form and the gzip header carries no
+//! time stamp.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Classifier, Head, TrainingInfo};
+use crate::error::{Error, Result, Source};
+use crate::features::{Vectorizer, VectorizerFile};
+
+/// The format name in every model file.
+pub const FORMAT: &str = "geostance-model";
+/// The model-file version this build reads and writes.
+pub const VERSION: u64 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: String,
+    version: u64,
+    geostance: String,
+    training: TrainingInfo,
+    features: VectorizerFile,
+    heads: BTreeMap<String, Head>,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+}
+
+/// Serializes a classifier to model-file bytes (gzipped if `gzip`).
+///
+/// # Errors
+/// Only if serialization itself fails (it does not for valid models).
+pub fn to_bytes(model: &Classifier, gzip: bool) -> Result<Vec<u8>> {
+    let file = ModelFile {
+        format: FORMAT.to_string(),
+        version: VERSION,
+        geostance: env!("CARGO_PKG_VERSION").to_string(),
+        training: model.training.clone(),
+        features: model.vectorizer.to_file(),
+        heads: model.heads.clone(),
+    };
+    let json = serde_json::to_vec(&file)
+        .map_err(|e| Error::Data(format!("serializing the model: {e}")))?;
+    if !gzip {
+        return Ok(json);
+    }
+    let mut enc = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::new(6));
+    enc.write_all(&json)
+        .and_then(|_| enc.finish())
+        .map_err(|e| Error::io(Source::Memory, e))
+}
+
+/// Parses model-file bytes (plain or gzipped, recognised by the gzip magic bytes).
+///
+/// # Errors
+/// [`Error::ModelFormat`] for another format, [`Error::ModelVersion`] for another version,
+/// [`Error::ModelCorrupt`] for truncated or inconsistent files.
+pub fn from_bytes(bytes: &[u8], source: &Source) -> Result<Classifier> {
+    let corrupt = |message: String| Error::ModelCorrupt {
+        source_name: source.clone(),
+        message,
+    };
+    let mut owned = Vec::new();
+    let json: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut owned)
+            .map_err(|e| corrupt(format!("gzip: {e}")))?;
+        &owned
+    } else {
+        bytes
+    };
+    let env: Envelope = serde_json::from_slice(json).map_err(|e| {
+        if e.is_eof() {
+            corrupt(format!("the file ends early (truncated?): {e}"))
+        } else if e.is_syntax() && !json.trim_ascii_start().starts_with(b"{") {
+            Error::ModelFormat {
+                source_name: source.clone(),
+                found: "not JSON".into(),
+                expected: FORMAT.into(),
+            }
+        } else {
+            corrupt(e.to_string())
+        }
+    })?;
+    let found = env
+        .format
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .unwrap_or("(none)");
+    if found != FORMAT {
+        return Err(Error::ModelFormat {
+            source_name: source.clone(),
+            found: found.to_string(),
+            expected: FORMAT.into(),
+        });
+    }
+    let version = env.version.as_ref().and_then(serde_json::Value::as_u64);
+    if version != Some(VERSION) {
+        return Err(Error::ModelVersion {
+            source_name: source.clone(),
+            found: version.unwrap_or(0),
+            expected: VERSION,
+        });
+    }
+    let file: ModelFile = serde_json::from_slice(json).map_err(|e| corrupt(e.to_string()))?;
+    let vectorizer = Vectorizer::from_file(file.features).map_err(corrupt)?;
+    if file.heads.is_empty() {
+        return Err(corrupt("the model has no heads".into()));
+    }
+    for (name, head) in &file.heads {
+        head.validate(vectorizer.n_features())
+            .map_err(|m| corrupt(format!("head '{name}': {m}")))?;
+    }
+    Ok(Classifier {
+        vectorizer,
+        heads: file.heads,
+        training: file.training,
+    })
+}
+
+/// Loads a model file.
+///
+/// # Errors
+/// As [`from_bytes`], plus [`Error::Io`] when the file cannot be read.
+pub fn load(path: &Path) -> Result<Classifier> {
+    let source = Source::File(path.to_path_buf());
+    let bytes = std::fs::read(path).map_err(|e| Error::io(source.clone(), e))?;
+    from_bytes(&bytes, &source)
+}
+
+/// Saves a model file atomically: temporary file in the same folder, then rename. Gzipped
+/// when the name ends in `.gz`.
+///
+/// # Errors
+/// [`Error::Io`] naming the destination.
+pub fn save(model: &Classifier, path: &Path) -> Result<()> {
+    let gzip = path.extension().is_some_and(|e| e == "gz");
+    let bytes = to_bytes(model, gzip)?;
+    write_atomically(path, &bytes)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+///
+/// # Errors
+/// [`Error::Io`] naming `path`.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let source = Source::File(path.to_path_buf());
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".geostance-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(source.clone(), e))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(source.clone(), e))?;
+    tmp.persist(path).map_err(|e| Error::io(source, e.error))?;
+    Ok(())
+}
