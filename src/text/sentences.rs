@@ -35,8 +35,8 @@
 //!
 //! 1. **Terminators.** `.`, `!`, `?`, `…` and the single-character terminators `‼ ⁇ ⁈ ⁉` end a
 //!    sentence when followed by whitespace or the end of the text. A run of them (`?!`, `!!`,
-//!    `...`) is one terminator. `It fell. Then it rose!| Why?!|` → `It fell.| Then it rose!|
-//!    Why?!|`.
+//!    `...`) is one terminator: `It fell. Then it rose! Why?! No` → `It fell.| Then it rose!|
+//!    Why?!| No|`.
 //! 2. **No space, no break.** A `.` followed directly by a non-space character is never a
 //!    boundary: decimals and numbers (`3.5 percent`, `$1.2 billion`, `v2.0`), dotted domains
 //!    (`news.example.com`), the inner dots of `U.S.` and `e.g.`, `U.S.-led`.
@@ -45,10 +45,10 @@
 //!    left.|`.
 //! 4. **What comes next decides** (after a terminator, closers and whitespace; opening quotes
 //!    and brackets are looked through):
-//!    * the end of the text or a blank line (two line breaks, or U+2029) always ends the
-//!      sentence: `etc.\n\nThe` → `etc.|`;
+//!    * the end of the text, a blank line (two line breaks, or U+2029), or a line break before
+//!      a list item (rule 9) always ends the sentence: `etc.\n\nThe` → `etc.|`;
 //!    * a lowercase letter continues the sentence (`etc. and`, `e.g. the`, `"Wait..." he
-//!      said`), except after a plain word's `.`, `!` or `?` at the end of a line:
+//!      said`), except after `!`, `?` or a plain word's `.` at the end of a line:
 //!      `is strong.\nanp-dr-panda` → two sentences;
 //!    * `, ; : . ! ? ) ] } % …` continue it (`U.S. , and`, spaced ellipsis `. . .`);
 //!    * anything else (capital letter, digit, letter without case, symbol, emoji) ends it,
@@ -62,13 +62,14 @@
 //!      (Mr Mrs Ms Mx Dr Prof Gen Lt Col Maj Sgt Capt Cpl Pvt Adm Cmdr Brig Gov Sen Rep Pres Rev
 //!      Hon Fr Msgr Supt Insp Det Amb);
 //!    * **reference abbreviations** only save a following number; before a capital they end
-//!      the sentence like any word: `No. 5`, `Jan. 5` but `He said no. No. Then` (No Nos Art Vol
-//!      Vols Fig Figs Sec Ch Para pp Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec);
+//!      the sentence like any word: `No. 5` stays whole, `I said No. Then` → `I said No.|`
+//!      (No Nos Art Vol Vols Fig Figs Sec Ch Para pp Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct
+//!      Nov Dec);
 //!    * **`etc.`** ends the sentence before any capitalised word: `tanks, jets, etc. The rest`
 //!      → `etc.|`;
 //!    * **everything else** — dotted abbreviations (every dot-separated piece is one or two
 //!      letters: `U.S.`, `U.K.`, `U.N.`, `E.U.`, `e.g.`, `i.e.`, `a.m.`, `Ph.D.`), single
-//!      capital initials, and Inc Ltd Co Corp Jr Sr St Mt Ave Blvd Rd Bros Dept Univ Gov't vs v
+//!      capital initials, and Inc Ltd Co Corp Jr Sr St Mt Ave Blvd Rd Bros Dept Univ vs v
 //!      approx est al ca cf viz Esq — ends the sentence only when the next word is a common
 //!      sentence starter (a capitalised pronoun, article, conjunction, preposition or
 //!      discourse word: The, It, He, She, They, We, But, In, On, A, This, However, …).
@@ -85,8 +86,9 @@
 //!    or tab is not part of the sentence: `- Item one` → span `Item one`. Numbered markers
 //!    (`1.`, `12)`, up to three digits) are kept in the text, but their `.` is not a
 //!    terminator: `1. First item` is one sentence.
-//! 10. **Line breaks** (`\n`, U+2028; `\r` is just whitespace so `\r\n` works). A line that
-//!     does not end in a terminator ends its sentence when
+//! 10. **Line breaks** (`\n`, U+2028; `\r` is just whitespace so `\r\n` works; U+2029, the
+//!     paragraph separator, always ends a sentence). A line that does not end in a terminator
+//!     ends its sentence when
 //!     * a blank line follows (`Japan’s Power Projection\n\nJapan’s moves` → two), or
 //!     * the next line is a list item (bullet or numbered marker), or
 //!     * the next line starts with a capital or caseless letter (a headline, a caption, a new
