@@ -29,6 +29,7 @@
     )
 )]
 
+pub mod article;
 pub mod countries;
 pub mod dataset;
 pub mod error;

@@ -1,0 +1,333 @@
+//! Classifying whole articles: sentences, the countries each one mentions, a score for every
+//! (sentence, country) pair, and a per-country aggregate with evidence.
+//!
+//! # Aggregation
+//!
+//! Each (sentence, country) pair is scored by the model with target-aware features, so two
+//! countries in one sentence get their own labels. A sentence's **weight** says how directly it
+//! speaks of the country: `1 / sqrt(number of countries in the sentence)`, so a sentence about
+//! one country counts fully and a list of twelve abstainers counts little for each.
+//!
+//! For each head, the article-level scores are the weighted geometric mean of the sentence
+//! probabilities (summed log-probabilities, renormalised): `p(k) ∝ exp(Σₛ wₛ log pₛ(k) / Σₛ wₛ)`.
+//! The label is the most probable one. Its **confidence** is that probability scaled by how much
+//! evidence there is: `p(label) · (1 − exp(−Σₛ wₛ))`. A country named once in passing in a
+//! crowded sentence therefore gets a low confidence instead of a confident guess; one discussed
+//! in three sentences of its own gets nearly its full probability.
+//!
+//! Russia is counted (mentions, sentiment) but gets no stance toward itself.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::countries::{EntityId, Gazetteer, Mention};
+use crate::features::{Doc, Mark, RowView, TargetMode};
+use crate::model::Classifier;
+use crate::model::linear::argmax;
+use crate::pipeline::marker_for;
+use crate::text::sentences;
+
+/// An article to classify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Its identifier (file name, JSON id, CSV id).
+    pub id: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// Options for [`classify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassifyOptions {
+    /// Evidence sentences per country.
+    pub evidence: usize,
+    /// Features that pushed each country's stance most (0: none).
+    pub explain: usize,
+}
+
+impl Default for ClassifyOptions {
+    fn default() -> Self {
+        ClassifyOptions { evidence: 3, explain: 0 }
+    }
+}
+
+/// A head's article-level result for one country.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeadResult {
+    /// The most probable label.
+    pub label: String,
+    /// Its probability scaled by the amount of evidence (see the module docs).
+    pub confidence: f64,
+    /// The aggregated probability of every label.
+    pub scores: BTreeMap<String, f64>,
+}
+
+/// One evidence sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The sentence text.
+    pub sentence: String,
+    /// Byte offset of the sentence in the article.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// The sentence's own stance label for this country (absent for Russia).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stance: Option<String>,
+    /// The sentence's own sentiment label for this country.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<String>,
+    /// The sentence's weight in the aggregate.
+    pub weight: f64,
+}
+
+/// A feature that pushed a country's stance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Push {
+    /// The feature (term).
+    pub feature: String,
+    /// Its contribution to the chosen label's score over the others' mean.
+    pub weight: f64,
+}
+
+/// Everything said about one country in an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountryResult {
+    /// Canonical name.
+    pub country: String,
+    /// ISO 3166-1 alpha-3 code (or the bloc's code).
+    pub iso3: String,
+    /// Number of mentions.
+    pub mentions: usize,
+    /// Stance toward Russia (`None` for Russia itself, or a model without a stance head).
+    pub stance: Option<HeadResult>,
+    /// Sentiment toward the country.
+    pub sentiment: Option<HeadResult>,
+    /// The sentences that weighed most.
+    pub evidence: Vec<Evidence>,
+    /// The features that pushed the stance most (with `explain`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<Push>,
+}
+
+/// The result for one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleResult {
+    /// The article id.
+    pub id: String,
+    /// Countries, sorted by mentions (descending), then name.
+    pub countries: Vec<CountryResult>,
+}
+
+/// One scored (sentence, country) pair.
+struct PairScore {
+    sentence: usize,
+    weight: f64,
+    /// Probabilities per head, in `model.heads` order.
+    probs: Vec<Vec<f64>>,
+    /// Feature contributions to the stance head (with `explain`).
+    pushes: Vec<(usize, f64)>,
+}
+
+/// Classifies one article.
+pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, opts: &ClassifyOptions) -> ArticleResult {
+    let text = article.text.as_str();
+    let spans = sentences::split(text);
+    let mentions = gazetteer.find(text);
+    let mention_mode = model.vectorizer.analyzer().params().get().target_mode == TargetMode::Mention;
+    let heads: Vec<(&String, &crate::model::Head)> = model.heads.iter().collect();
+    let stance_idx = heads.iter().position(|(n, _)| n.as_str() == "stance");
+
+    // Mentions per entity, and per sentence.
+    let mut counts: BTreeMap<EntityId, usize> = BTreeMap::new();
+    for m in &mentions {
+        *counts.entry(m.entity).or_insert(0) += 1;
+    }
+    let mut pairs: BTreeMap<EntityId, Vec<PairScore>> = BTreeMap::new();
+    let mut m_idx = 0;
+    for (si, span) in spans.iter().enumerate() {
+        while mentions.get(m_idx).is_some_and(|m| m.start < span.start) {
+            m_idx += 1;
+        }
+        let mut inside: Vec<Mention> = Vec::new();
+        let mut j = m_idx;
+        while let Some(m) = mentions.get(j).filter(|m| m.end <= span.end) {
+            inside.push(Mention { start: m.start - span.start, end: m.end - span.start, ..*m });
+            j += 1;
+        }
+        if inside.is_empty() {
+            continue;
+        }
+        let sentence = text.get(span.start..span.end).unwrap_or("");
+        let mut entities: Vec<EntityId> = inside.iter().map(|m| m.entity).collect();
+        entities.sort_unstable();
+        entities.dedup();
+        let weight = 1.0 / (entities.len() as f64).sqrt();
+        for &e in &entities {
+            let name = gazetteer.entity(e).map_or("", |x| x.name.as_str());
+            let marks: Vec<Mark> = if mention_mode {
+                inside
+                    .iter()
+                    .map(|m| Mark {
+                        start: m.start,
+                        end: m.end,
+                        target: m.entity == e,
+                        marker: marker_for(gazetteer.entity(m.entity).map_or("", |x| x.code.as_str())),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let doc = Doc { text: sentence, target: Some(name), marks: &marks };
+            let (idx, val) = model.vectorizer.transform_one(&doc);
+            let row = RowView { indices: &idx, values: &val };
+            let probs: Vec<Vec<f64>> = heads
+                .iter()
+                .map(|(_, h)| {
+                    let mut p = vec![0.0; h.labels.len()];
+                    h.proba(row, Some(name), &mut p);
+                    p
+                })
+                .collect();
+            let pushes = match (opts.explain > 0, stance_idx.and_then(|i| heads.get(i))) {
+                (true, Some((_, h))) => {
+                    let m = h.model_for(Some(name));
+                    let k = m.n_classes;
+                    let best = probs.get(stance_idx.unwrap_or(0)).map_or(0, |p| argmax(p));
+                    row.iter()
+                        .map(|(j, v)| {
+                            let w = |c: usize| m.weights.get(j * k + c).copied().unwrap_or(0.0);
+                            let others = (0..k).filter(|&c| c != best).map(w).sum::<f64>() / (k.max(2) - 1) as f64;
+                            (j, v * (w(best) - others) * weight)
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            pairs.entry(e).or_default().push(PairScore { sentence: si, weight, probs, pushes });
+        }
+    }
+
+    let mut countries: Vec<CountryResult> = counts
+        .iter()
+        .filter_map(|(&e, &n)| {
+            let ent = gazetteer.entity(e)?;
+            let scored = pairs.get(&e).map_or(&[][..], Vec::as_slice);
+            let is_russia = ent.code == "RUS";
+            let mut head_results: Vec<Option<HeadResult>> = Vec::new();
+            for (hi, (name, head)) in heads.iter().enumerate() {
+                if is_russia && name.as_str() == "stance" {
+                    head_results.push(None);
+                    continue;
+                }
+                head_results.push(aggregate(head.labels.as_slice(), scored, hi));
+            }
+            let find = |head: &str| {
+                heads.iter().position(|(n, _)| n.as_str() == head).and_then(|i| head_results.get(i).cloned().flatten())
+            };
+            let label_of = |p: &PairScore, head: &str| -> Option<String> {
+                if is_russia && head == "stance" {
+                    return None;
+                }
+                let i = heads.iter().position(|(n, _)| n.as_str() == head)?;
+                let probs = p.probs.get(i)?;
+                heads.get(i).and_then(|(_, h)| h.labels.label(argmax(probs))).map(str::to_string)
+            };
+            // Evidence: the sentences that weigh most and are most decided.
+            let mut order: Vec<&PairScore> = scored.iter().collect();
+            let strength = |p: &PairScore| {
+                p.weight * p.probs.iter().map(|v| v.iter().copied().fold(0.0, f64::max)).sum::<f64>()
+            };
+            order.sort_by(|a, b| strength(b).total_cmp(&strength(a)).then(a.sentence.cmp(&b.sentence)));
+            let evidence = order
+                .iter()
+                .take(opts.evidence)
+                .filter_map(|p| {
+                    let span = spans.get(p.sentence)?;
+                    Some(Evidence {
+                        sentence: text.get(span.start..span.end)?.to_string(),
+                        start: span.start,
+                        end: span.end,
+                        stance: label_of(p, "stance"),
+                        sentiment: label_of(p, "sentiment"),
+                        weight: p.weight,
+                    })
+                })
+                .collect();
+            let explain = if opts.explain > 0 && !is_russia {
+                let mut sum: BTreeMap<usize, f64> = BTreeMap::new();
+                for p in scored {
+                    for &(j, v) in &p.pushes {
+                        *sum.entry(j).or_insert(0.0) += v;
+                    }
+                }
+                let mut v: Vec<(usize, f64)> = sum.into_iter().filter(|(_, w)| *w > 0.0).collect();
+                v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                v.into_iter()
+                    .take(opts.explain)
+                    .map(|(j, w)| Push { feature: model.vectorizer.term(j).unwrap_or("?").to_string(), weight: w })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Some(CountryResult {
+                country: ent.name.clone(),
+                iso3: ent.code.clone(),
+                mentions: n,
+                stance: find("stance"),
+                sentiment: find("sentiment"),
+                evidence,
+                explain,
+            })
+        })
+        .collect();
+    countries.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.country.cmp(&b.country)));
+    ArticleResult { id: article.id.clone(), countries }
+}
+
+/// Weighted geometric mean of the sentence probabilities of head `hi`, with the evidence-scaled
+/// confidence. `None` when there is nothing to aggregate.
+fn aggregate(labels: &[String], scored: &[PairScore], hi: usize) -> Option<HeadResult> {
+    let k = labels.len();
+    let mut acc = vec![0.0; k];
+    let mut total = 0.0;
+    for p in scored {
+        let probs = p.probs.get(hi)?;
+        for (a, &q) in acc.iter_mut().zip(probs) {
+            *a += p.weight * q.max(1e-12).ln();
+        }
+        total += p.weight;
+    }
+    if total <= 0.0 {
+        return None;
+    }
+    for a in acc.iter_mut() {
+        *a /= total;
+    }
+    crate::model::linear::softmax_in_place(&mut acc);
+    let best = argmax(&acc);
+    let p_best = acc.get(best).copied().unwrap_or(0.0);
+    let confidence = p_best * (1.0 - (-total).exp());
+    Some(HeadResult {
+        label: labels.get(best)?.clone(),
+        confidence: round6(confidence),
+        scores: labels.iter().cloned().zip(acc.iter().map(|&v| round6(v))).collect(),
+    })
+}
+
+/// Rounds to 6 decimals: output stays stable across platforms' last-bit float differences.
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// Classifies many articles in parallel; the output order is the input order.
+pub fn classify_all(
+    model: &Classifier,
+    gazetteer: &Gazetteer,
+    articles: &[Article],
+    opts: &ClassifyOptions,
+) -> Vec<ArticleResult> {
+    articles.par_iter().map(|a| classify(model, gazetteer, a, opts)).collect()
+}
