@@ -54,7 +54,9 @@
 //! - **Word boundaries.** No letter or digit (any script) may touch a match on either side,
 //!   so `Indiana`, `woman`, `Somali`'s "mali" and `USAID` name nothing. Apostrophes and
 //!   hyphens are boundaries: `Japan's`, `Japan’s`, `China-Russia`, `US-Japan`, `U.S.-led`,
-//!   `anti-Russian`. `Sino`, `Russo` and `Franco` match only before a hyphen (`Sino-US`).
+//!   `anti-Russian`. `_` counts as a letter (`@Jim_Jordan` is a handle). `Sino`, `Russo` and
+//!   `Franco` match only before a hyphen (`Sino-US`). A candidate rejected by the boundary check
+//!   does not hide a later one inside it (`the Sudan` in `the Sudanese` → `Sudanese`).
 //! - **Case.** Forms match case-sensitively as written, so `US` never matches `us` and
 //!   `Turkey` never matches `turkey`. Each form written with lowercase letters also matches
 //!   in all caps (`JAPAN SANCTIONS RUSSIA`) if it has at least four letters (`XI` is a
@@ -65,7 +67,8 @@
 //!   and dropped: `Latin/South/Central/North America(n)`, `Native American`, `the Korean
 //!   Peninsula`, `Korean War`, `inter-Korean`, `South China Sea`, `Indian Ocean`, `West
 //!   Indies`, `New Mexico`, `Gulf of Guinea`, `New Guinea`, `Niger Delta`, `Congo River`,
-//!   `Jordan River/Valley`, `Lake Chad`, `Northern Ireland`, `Paris climate accord`, ...
+//!   `Jordan River/Valley`, `Lake Chad`, `Northern Ireland`, `Paris climate accord`, Americans
+//!   by origin (`African-American`, `Cuban American`), US towns (`Warsaw, Indiana`), ...
 //!
 //! Context rules for names that are also something else. The context is the words right
 //! around the match and, where a rule says "nearby", up to 200 bytes on either side (callers
@@ -80,6 +83,7 @@
 //! | `US` | Not in `US$` (the currency); in all-caps text, not after `LET`, `JOIN`, `TELL`, `CONTACT`, `FOLLOW`, ... (the pronoun). |
 //! | leader surnames | `Marcos`, `Petro`, `Oli`, `Rama`, `Yunus` and `Abbas` follow the person rule above (`Marcos Llorente`, `Abbas Kiarostami` are other people; full names such as `Abbas Araghchi` are their own forms). A few famous namesakes are blockers (`Daniil Medvedev`, `Werner Herzog`, `Jay Carney`). |
 //! | `Congo`, `the Congo`, `Congolese` | DR Congo, unless `Brazzaville` or `Sassou` (Nguesso) is nearby. `Republic of (the) Congo`, `Congo Republic`, `Congo-Brazzaville` and `Brazzaville` are forms of the Republic of the Congo. |
+//! | forms with a secondary reading | The default reading gives way to the secondary one when one of its cues is nearby and none of the default's: `Brussels` is Belgium near `Belgian`/`Belgium` unless EU cues (`EU`, `European Commission`, `foreign policy chief`, ...) are there too; likewise `Charles Michel` (Belgium), `António Costa` (Portugal), `Kallas` (Estonia), `Borrell` (Spain), `Mogherini` (Italy); `Rutte` is the Netherlands near `Dutch` unless `NATO`/`alliance`; `Tusk` is the EU near `European Council`/`EU` unless `Poland`/`Polish`; `King Abdullah` is Saudi Arabia near `Saudi`, `Riyadh` or as `the late King Abdullah`. |
 //! | `Korea`, `Korean(s)` | South Korea; `North Korea(n)` is the longer form. `the Korean Peninsula`, `Korean War` and `inter-Korean` name no entity; `the two Koreas` names none either (no form `Koreas`). |
 //! | `America`, `American(s)` | The United States, except in the blockers above. |
 //! | `Europe`, `European` | No entity. Only `European Union`, `EU`, `E.U.`, `Brussels`, `European Commission`, `European Council` and the bloc's leaders name the EU. `Brussels` is the EU, not Belgium (listed as a secondary reading). |
