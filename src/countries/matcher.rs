@@ -593,9 +593,7 @@ fn variants(form: &str) -> Vec<(String, bool)> {
 /// No letter, digit or `_` right before `start` or right after `end`. Apostrophes, hyphens,
 /// punctuation and spaces are boundaries, so `Japan's`, `US-Japan` and `U.S.-led` match.
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text.get(..start).and_then(|s| s.chars().next_back());
-    let after = text.get(end..).and_then(|s| s.chars().next());
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    at_left_boundary(text, start) && at_right_boundary(text, end)
 }
 
 /// Letters, digits (any script) and `_` (as in handles: `@Jim_Jordan`).
@@ -670,18 +668,17 @@ fn window(text: &str, start: usize, end: usize, radius: usize) -> &str {
     text.get(lo..hi).unwrap_or("")
 }
 
+/// No word char right before byte `i`.
 fn at_left_boundary(text: &str, i: usize) -> bool {
     !before(text, i)
         .chars()
         .next_back()
-        .is_some_and(char::is_alphanumeric)
+        .is_some_and(is_word_char)
 }
 
+/// No word char right at byte `i`.
 fn at_right_boundary(text: &str, i: usize) -> bool {
-    !text
-        .get(i..)
-        .and_then(|s| s.chars().next())
-        .is_some_and(char::is_alphanumeric)
+    !after(text, i).chars().next().is_some_and(is_word_char)
 }
 
 fn ends_with_ci(hay: &str, suffix: &str) -> bool {
