@@ -464,13 +464,10 @@ impl Matcher {
             for m in self.ac.find_iter(Input::new(text).range(pos..)) {
                 let (start, end) = (m.start(), m.end());
                 if !at_word_boundary(text, start, end) {
-                    // A candidate inside a longer word must not hide one that starts within it
-                    // (`the Sudan` in `the Sudanese` hides `Sudanese`): look again one char on.
-                    pos = start
-                        + text
-                            .get(start..)
-                            .and_then(|s| s.chars().next())
-                            .map_or(1, char::len_utf8);
+                    // A candidate inside a longer word must not hide one that starts after it
+                    // (`the Sudan` in `the Sudanese` hides `Sudanese`). Valid candidates start
+                    // at a word start, so search again from the end of this word.
+                    pos = next_word_end(text, start);
                     continue 'search;
                 }
                 let Some(pattern) = self.patterns.get(m.pattern().as_usize()) else {
@@ -594,6 +591,17 @@ fn variants(form: &str) -> Vec<(String, bool)> {
 /// punctuation and spaces are boundaries, so `Japan's`, `US-Japan` and `U.S.-led` match.
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     at_left_boundary(text, start) && at_right_boundary(text, end)
+}
+
+/// The byte offset of the first non-word char after the char at `start` (or the end).
+fn next_word_end(text: &str, start: usize) -> usize {
+    let rest = after(text, start);
+    let first = rest.chars().next().map_or(1, char::len_utf8);
+    rest.char_indices()
+        .skip(1)
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(text.len(), |(i, _)| start + i)
+        .max(start + first)
 }
 
 /// Letters, digits (any script) and `_` (as in handles: `@Jim_Jordan`).
@@ -1115,6 +1123,7 @@ mod tests {
     #[test]
     fn rejected_candidate_does_not_hide_a_later_one() {
         assert_codes("in the Sudanese conflict", &["SDN"]);
+        assert_codes("WE MUST TALK TO THE US", &["USA"]);
         assert_codes("the Congolese army", &["COD"]);
     }
 
@@ -1386,6 +1395,10 @@ mod tests {
         assert_eq!(next_word("Jordan, Peterson", 6), "");
         assert_eq!(word_after_possessive("Georgia’s governor", 7), "governor");
         assert_eq!(window("ééé", 2, 4, 1), "ééé");
+        assert_eq!(next_word_end("MUST US", 1), 4);
+        assert_eq!(next_word_end("the Sudanese", 0), 3);
+        assert_eq!(next_word_end("Japanése", 0), 9);
+        assert_eq!(next_word_end("é", 0), 2);
         let cues = CueSet::new(&["Atlanta", "Kemp", ", Ga."]).unwrap();
         assert!(cues.found_in("in ATLANTA today"));
         assert!(!cues.found_in("Kempinski"));
