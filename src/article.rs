@@ -49,7 +49,10 @@ pub struct ClassifyOptions {
 
 impl Default for ClassifyOptions {
     fn default() -> Self {
-        ClassifyOptions { evidence: 3, explain: 0 }
+        ClassifyOptions {
+            evidence: 3,
+            explain: 0,
+        }
     }
 }
 
@@ -132,11 +135,17 @@ struct PairScore {
 }
 
 /// Classifies one article.
-pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, opts: &ClassifyOptions) -> ArticleResult {
+pub fn classify(
+    model: &Classifier,
+    gazetteer: &Gazetteer,
+    article: &Article,
+    opts: &ClassifyOptions,
+) -> ArticleResult {
     let text = article.text.as_str();
     let spans = sentences::split(text);
     let mentions = gazetteer.find(text);
-    let mention_mode = model.vectorizer.analyzer().params().get().target_mode == TargetMode::Mention;
+    let mention_mode =
+        model.vectorizer.analyzer().params().get().target_mode == TargetMode::Mention;
     let heads: Vec<(&String, &crate::model::Head)> = model.heads.iter().collect();
     let stance_idx = heads.iter().position(|(n, _)| n.as_str() == "stance");
 
@@ -154,7 +163,11 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
         let mut inside: Vec<Mention> = Vec::new();
         let mut j = m_idx;
         while let Some(m) = mentions.get(j).filter(|m| m.end <= span.end) {
-            inside.push(Mention { start: m.start - span.start, end: m.end - span.start, ..*m });
+            inside.push(Mention {
+                start: m.start - span.start,
+                end: m.end - span.start,
+                ..*m
+            });
             j += 1;
         }
         if inside.is_empty() {
@@ -166,7 +179,7 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
         entities.dedup();
         let weight = 1.0 / (entities.len() as f64).sqrt();
         for &e in &entities {
-            let name = gazetteer.entity(e).map_or("", |x| x.name.as_str());
+            let name = gazetteer.get(e).map_or("", |x| x.name.as_str());
             let marks: Vec<Mark> = if mention_mode {
                 inside
                     .iter()
@@ -174,15 +187,22 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
                         start: m.start,
                         end: m.end,
                         target: m.entity == e,
-                        marker: marker_for(gazetteer.entity(m.entity).map_or("", |x| x.code.as_str())),
+                        marker: marker_for(gazetteer.get(m.entity).map_or("", |x| x.code.as_str())),
                     })
                     .collect()
             } else {
                 Vec::new()
             };
-            let doc = Doc { text: sentence, target: Some(name), marks: &marks };
+            let doc = Doc {
+                text: sentence,
+                target: Some(name),
+                marks: &marks,
+            };
             let (idx, val) = model.vectorizer.transform_one(&doc);
-            let row = RowView { indices: &idx, values: &val };
+            let row = RowView {
+                indices: &idx,
+                values: &val,
+            };
             let probs: Vec<Vec<f64>> = heads
                 .iter()
                 .map(|(_, h)| {
@@ -199,21 +219,27 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
                     row.iter()
                         .map(|(j, v)| {
                             let w = |c: usize| m.weights.get(j * k + c).copied().unwrap_or(0.0);
-                            let others = (0..k).filter(|&c| c != best).map(w).sum::<f64>() / (k.max(2) - 1) as f64;
+                            let others = (0..k).filter(|&c| c != best).map(w).sum::<f64>()
+                                / (k.max(2) - 1) as f64;
                             (j, v * (w(best) - others) * weight)
                         })
                         .collect()
                 }
                 _ => Vec::new(),
             };
-            pairs.entry(e).or_default().push(PairScore { sentence: si, weight, probs, pushes });
+            pairs.entry(e).or_default().push(PairScore {
+                sentence: si,
+                weight,
+                probs,
+                pushes,
+            });
         }
     }
 
     let mut countries: Vec<CountryResult> = counts
         .iter()
         .filter_map(|(&e, &n)| {
-            let ent = gazetteer.entity(e)?;
+            let ent = gazetteer.get(e)?;
             let scored = pairs.get(&e).map_or(&[][..], Vec::as_slice);
             let is_russia = ent.code == "RUS";
             let mut head_results: Vec<Option<HeadResult>> = Vec::new();
@@ -225,7 +251,10 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
                 head_results.push(aggregate(head.labels.as_slice(), scored, hi));
             }
             let find = |head: &str| {
-                heads.iter().position(|(n, _)| n.as_str() == head).and_then(|i| head_results.get(i).cloned().flatten())
+                heads
+                    .iter()
+                    .position(|(n, _)| n.as_str() == head)
+                    .and_then(|i| head_results.get(i).cloned().flatten())
             };
             let label_of = |p: &PairScore, head: &str| -> Option<String> {
                 if is_russia && head == "stance" {
@@ -233,14 +262,25 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
                 }
                 let i = heads.iter().position(|(n, _)| n.as_str() == head)?;
                 let probs = p.probs.get(i)?;
-                heads.get(i).and_then(|(_, h)| h.labels.label(argmax(probs))).map(str::to_string)
+                heads
+                    .get(i)
+                    .and_then(|(_, h)| h.labels.label(argmax(probs)))
+                    .map(str::to_string)
             };
             // Evidence: the sentences that weigh most and are most decided.
             let mut order: Vec<&PairScore> = scored.iter().collect();
             let strength = |p: &PairScore| {
-                p.weight * p.probs.iter().map(|v| v.iter().copied().fold(0.0, f64::max)).sum::<f64>()
+                p.weight
+                    * p.probs
+                        .iter()
+                        .map(|v| v.iter().copied().fold(0.0, f64::max))
+                        .sum::<f64>()
             };
-            order.sort_by(|a, b| strength(b).total_cmp(&strength(a)).then(a.sentence.cmp(&b.sentence)));
+            order.sort_by(|a, b| {
+                strength(b)
+                    .total_cmp(&strength(a))
+                    .then(a.sentence.cmp(&b.sentence))
+            });
             let evidence = order
                 .iter()
                 .take(opts.evidence)
@@ -267,7 +307,10 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
                 v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 v.into_iter()
                     .take(opts.explain)
-                    .map(|(j, w)| Push { feature: model.vectorizer.term(j).unwrap_or("?").to_string(), weight: w })
+                    .map(|(j, w)| Push {
+                        feature: model.vectorizer.term(j).unwrap_or("?").to_string(),
+                        weight: w,
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -283,8 +326,15 @@ pub fn classify(model: &Classifier, gazetteer: &Gazetteer, article: &Article, op
             })
         })
         .collect();
-    countries.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.country.cmp(&b.country)));
-    ArticleResult { id: article.id.clone(), countries }
+    countries.sort_by(|a, b| {
+        b.mentions
+            .cmp(&a.mentions)
+            .then_with(|| a.country.cmp(&b.country))
+    });
+    ArticleResult {
+        id: article.id.clone(),
+        countries,
+    }
 }
 
 /// Weighted geometric mean of the sentence probabilities of head `hi`, with the evidence-scaled
@@ -313,7 +363,11 @@ fn aggregate(labels: &[String], scored: &[PairScore], hi: usize) -> Option<HeadR
     Some(HeadResult {
         label: labels.get(best)?.clone(),
         confidence: round6(confidence),
-        scores: labels.iter().cloned().zip(acc.iter().map(|&v| round6(v))).collect(),
+        scores: labels
+            .iter()
+            .cloned()
+            .zip(acc.iter().map(|&v| round6(v)))
+            .collect(),
     })
 }
 
@@ -329,5 +383,8 @@ pub fn classify_all(
     articles: &[Article],
     opts: &ClassifyOptions,
 ) -> Vec<ArticleResult> {
-    articles.par_iter().map(|a| classify(model, gazetteer, a, opts)).collect()
+    articles
+        .par_iter()
+        .map(|a| classify(model, gazetteer, a, opts))
+        .collect()
 }

@@ -167,10 +167,7 @@ impl Locator {
         }
         for m in mentions {
             let is_target = entity == Some(m.entity);
-            let code = self
-                .gazetteer
-                .entity(m.entity)
-                .map_or("", |e| e.code.as_str());
+            let code = self.gazetteer.entity(m.entity).code.as_str();
             marks.push(Mark {
                 start: m.start,
                 end: m.end,

@@ -21,20 +21,43 @@ type ArticleIter = Box<dyn Iterator<Item = Result<Article>>>;
 
 pub(crate) fn classify(a: ClassifyArgs) -> Result<()> {
     if let Some(t) = a.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(t.get()).build_global().ok();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t.get())
+            .build_global()
+            .ok();
     }
     let model = load_model(a.model.as_deref())?;
     let gazetteer = Gazetteer::builtin()?;
-    let format = a.format.unwrap_or(if io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json });
-    let opts = ClassifyOptions { evidence: a.evidence, explain: if a.explain { 8 } else { 0 } };
-    let paths = if a.paths.is_empty() { vec![PathBuf::from("-")] } else { a.paths.clone() };
+    let format = a.format.unwrap_or(if io::stdout().is_terminal() {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Json
+    });
+    let opts = ClassifyOptions {
+        evidence: a.evidence,
+        explain: if a.explain { 8 } else { 0 },
+    };
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        a.paths.clone()
+    };
     let mut out = BufWriter::new(io::stdout().lock());
-    let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0)).max(60);
+    let width = terminal_size::terminal_size()
+        .map_or(100, |(w, _)| usize::from(w.0))
+        .max(60);
     if format == OutputFormat::Csv {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
-            "id", "country", "iso3", "mentions", "stance", "stance_confidence", "sentiment",
-            "sentiment_confidence", "evidence",
+            "id",
+            "country",
+            "iso3",
+            "mentions",
+            "stance",
+            "stance_confidence",
+            "sentiment",
+            "sentiment_confidence",
+            "evidence",
         ])?;
         out.write_all(&w.into_inner()?)?;
     }
@@ -78,10 +101,30 @@ pub(crate) fn classify(a: ClassifyArgs) -> Result<()> {
 fn csv_rows(r: &ArticleResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for c in &r.countries {
-        let (sl, sc) = c.stance.as_ref().map_or((String::new(), String::new()), |h| (h.label.clone(), format!("{:.3}", h.confidence)));
-        let (tl, tc) = c.sentiment.as_ref().map_or((String::new(), String::new()), |h| (h.label.clone(), format!("{:.3}", h.confidence)));
+        let (sl, sc) = c
+            .stance
+            .as_ref()
+            .map_or((String::new(), String::new()), |h| {
+                (h.label.clone(), format!("{:.3}", h.confidence))
+            });
+        let (tl, tc) = c
+            .sentiment
+            .as_ref()
+            .map_or((String::new(), String::new()), |h| {
+                (h.label.clone(), format!("{:.3}", h.confidence))
+            });
         let ev = c.evidence.first().map_or("", |e| e.sentence.as_str());
-        w.write_record([r.id.as_str(), &c.country, &c.iso3, &c.mentions.to_string(), &sl, &sc, &tl, &tc, ev])?;
+        w.write_record([
+            r.id.as_str(),
+            &c.country,
+            &c.iso3,
+            &c.mentions.to_string(),
+            &sl,
+            &sc,
+            &tl,
+            &tc,
+            ev,
+        ])?;
     }
     Ok(w.into_inner()?)
 }
@@ -95,20 +138,44 @@ fn table(r: &ArticleResult, width: usize) -> String {
         s.push_str("(no country mentioned)\n\n");
         return s;
     }
-    let name_w = r.countries.iter().map(|c| c.country.chars().count()).max().unwrap_or(7).clamp(7, 28);
+    let name_w = r
+        .countries
+        .iter()
+        .map(|c| c.country.chars().count())
+        .max()
+        .unwrap_or(7)
+        .clamp(7, 28);
     let _ = writeln!(
         s,
         "{:<name_w$} {:<4} {:<8} {:>5} {:<9} {:>5} {:>4}  {}",
         "country", "iso3", "stance", "conf", "sentiment", "conf", "n", "evidence"
     );
     for c in &r.countries {
-        let (sl, sc) = c.stance.as_ref().map_or(("-".to_string(), "-".to_string()), |h| (h.label.clone(), format!("{:.2}", h.confidence)));
-        let (tl, tc) = c.sentiment.as_ref().map_or(("-".to_string(), "-".to_string()), |h| (h.label.clone(), format!("{:.2}", h.confidence)));
+        let (sl, sc) = c
+            .stance
+            .as_ref()
+            .map_or(("-".to_string(), "-".to_string()), |h| {
+                (h.label.clone(), format!("{:.2}", h.confidence))
+            });
+        let (tl, tc) = c
+            .sentiment
+            .as_ref()
+            .map_or(("-".to_string(), "-".to_string()), |h| {
+                (h.label.clone(), format!("{:.2}", h.confidence))
+            });
         let mut line = String::new();
         let name: String = c.country.chars().take(name_w).collect();
-        let _ = write!(line, "{:<name_w$} {:<4} {:<8} {:>5} {:<9} {:>5} {:>4}  ", name, c.iso3, sl, sc, tl, tc, c.mentions);
+        let _ = write!(
+            line,
+            "{:<name_w$} {:<4} {:<8} {:>5} {:<9} {:>5} {:>4}  ",
+            name, c.iso3, sl, sc, tl, tc, c.mentions
+        );
         let room = width.saturating_sub(line.chars().count());
-        let ev = c.evidence.first().map_or("", |e| e.sentence.as_str()).replace(['\n', '\r', '\t'], " ");
+        let ev = c
+            .evidence
+            .first()
+            .map_or("", |e| e.sentence.as_str())
+            .replace(['\n', '\r', '\t'], " ");
         if ev.chars().count() > room {
             line.extend(ev.chars().take(room.saturating_sub(1)));
             line.push('…');
@@ -117,7 +184,11 @@ fn table(r: &ArticleResult, width: usize) -> String {
         }
         let _ = writeln!(s, "{line}");
         if !c.explain.is_empty() {
-            let pushes: Vec<String> = c.explain.iter().map(|p| format!("{} ({:+.3})", p.feature, p.weight)).collect();
+            let pushes: Vec<String> = c
+                .explain
+                .iter()
+                .map(|p| format!("{} ({:+.3})", p.feature, p.weight))
+                .collect();
             let _ = writeln!(s, "{:<name_w$}   pushed by: {}", "", pushes.join(", "));
         }
     }
@@ -129,7 +200,10 @@ fn table(r: &ArticleResult, width: usize) -> String {
 fn articles(path: &Path, a: &ClassifyArgs) -> Result<ArticleIter> {
     if path.as_os_str() != "-" && path.is_dir() {
         if a.input != InputFormat::Text {
-            bail!("{}: a folder can only hold plain-text articles (--input text)", path.display());
+            bail!(
+                "{}: a folder can only hold plain-text articles (--input text)",
+                path.display()
+            );
         }
         let mut files = Vec::new();
         collect_txt(path, &mut files)?;
@@ -137,23 +211,36 @@ fn articles(path: &Path, a: &ClassifyArgs) -> Result<ArticleIter> {
         return Ok(Box::new(files.into_iter().map(|f| {
             let (reader, source) = open(&f)?;
             let text = geostance::input::read_to_string(reader, &source)?;
-            Ok(Article { id: f.display().to_string(), text })
+            Ok(Article {
+                id: f.display().to_string(),
+                text,
+            })
         })));
     }
     let (reader, source) = open(path)?;
     match a.input {
         InputFormat::Text => {
             let text = geostance::input::read_to_string(reader, &source)?;
-            let id = if path.as_os_str() == "-" { "-".to_string() } else { path.display().to_string() };
+            let id = if path.as_os_str() == "-" {
+                "-".to_string()
+            } else {
+                path.display().to_string()
+            };
             Ok(Box::new(std::iter::once(Ok(Article { id, text }))))
         }
-        InputFormat::Jsonl => Ok(Box::new(jsonl(reader, source, a.id_field.clone(), a.text_field.clone()))),
+        InputFormat::Jsonl => Ok(Box::new(jsonl(
+            reader,
+            source,
+            a.id_field.clone(),
+            a.text_field.clone(),
+        ))),
         InputFormat::Csv => csv_articles(reader, source, &a.id_field, &a.text_field),
     }
 }
 
 fn collect_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = fs::read_dir(dir).with_context(|| format!("{}: cannot read the folder", dir.display()))?;
+    let entries =
+        fs::read_dir(dir).with_context(|| format!("{}: cannot read the folder", dir.display()))?;
     for e in entries {
         let p = e?.path();
         if p.is_dir() {
@@ -166,7 +253,12 @@ fn collect_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// JSON Lines: one object per line with an id and a text field; blank lines are skipped.
-fn jsonl(reader: Box<dyn Read>, source: Source, id_field: String, text_field: String) -> impl Iterator<Item = Result<Article>> {
+fn jsonl(
+    reader: Box<dyn Read>,
+    source: Source,
+    id_field: String,
+    text_field: String,
+) -> impl Iterator<Item = Result<Article>> {
     let mut lines = BufReader::new(geostance::input::Utf8Reader::new(reader)).lines();
     let mut n = 0u64;
     let mut done = false;
@@ -187,20 +279,33 @@ fn jsonl(reader: Box<dyn Read>, source: Source, id_field: String, text_field: St
                 continue;
             }
             let bad = |message: String| -> anyhow::Error {
-                Error::Json { source_name: source.clone(), pos: Position { line: n, column: None, byte: None }, message }.into()
+                Error::Json {
+                    source_name: source.clone(),
+                    pos: Position {
+                        line: n,
+                        column: None,
+                        byte: None,
+                    },
+                    message,
+                }
+                .into()
             };
             let v: serde_json::Value = match serde_json::from_str(&line) {
                 Ok(v) => v,
                 Err(e) => {
                     done = true;
-                    return Some(Err(bad(format!("{e} (expected one object like {{\"{id_field}\": ..., \"{text_field}\": ...}} per line)"))));
+                    return Some(Err(bad(format!(
+                        "{e} (expected one object like {{\"{id_field}\": ..., \"{text_field}\": ...}} per line)"
+                    ))));
                 }
             };
             let text = match v.get(&text_field).and_then(|t| t.as_str()) {
                 Some(t) => t.to_string(),
                 None => {
                     done = true;
-                    return Some(Err(bad(format!("no string field '{text_field}' (rename it with --text-field)"))));
+                    return Some(Err(bad(format!(
+                        "no string field '{text_field}' (rename it with --text-field)"
+                    ))));
                 }
             };
             let id = match v.get(&id_field) {
@@ -214,13 +319,26 @@ fn jsonl(reader: Box<dyn Read>, source: Source, id_field: String, text_field: St
 }
 
 /// CSV with id and text columns, streamed.
-fn csv_articles(reader: Box<dyn Read>, source: Source, id_field: &str, text_field: &str) -> Result<ArticleIter> {
-    let cols = geostance::dataset::Columns { text: text_field.to_string(), target: id_field.to_string(), ..Default::default() };
+fn csv_articles(
+    reader: Box<dyn Read>,
+    source: Source,
+    id_field: &str,
+    text_field: &str,
+) -> Result<ArticleIter> {
+    let cols = geostance::dataset::Columns {
+        text: text_field.to_string(),
+        target: id_field.to_string(),
+        ..Default::default()
+    };
     let it = geostance::dataset::CsvExamples::new(reader, source, &cols, false)?;
     let has_id = it.has_target();
     Ok(Box::new(it.map(move |r| {
         let e = r?;
-        let id = if has_id { e.target.clone().unwrap_or_default() } else { e.line.to_string() };
+        let id = if has_id {
+            e.target.clone().unwrap_or_default()
+        } else {
+            e.line.to_string()
+        };
         Ok(Article { id, text: e.text })
     })))
 }
@@ -235,7 +353,7 @@ pub(crate) fn countries(a: CountriesArgs) -> Result<()> {
     match a.format {
         ReportFormat::Json => {
             for m in &mentions {
-                let e = g.entity(m.entity);
+                let e = g.get(m.entity);
                 let v = serde_json::json!({
                     "country": e.map(|e| e.name.as_str()),
                     "iso3": e.map(|e| e.code.as_str()),
@@ -247,9 +365,13 @@ pub(crate) fn countries(a: CountriesArgs) -> Result<()> {
             }
         }
         ReportFormat::Table => {
-            writeln!(out, "{:>8} {:>8}  {:<5} {:<28} form", "start", "end", "iso3", "country")?;
+            writeln!(
+                out,
+                "{:>8} {:>8}  {:<5} {:<28} form",
+                "start", "end", "iso3", "country"
+            )?;
             for m in &mentions {
-                let e = g.entity(m.entity);
+                let e = g.get(m.entity);
                 writeln!(
                     out,
                     "{:>8} {:>8}  {:<5} {:<28} {}",
