@@ -147,8 +147,8 @@ fn table(r: &ArticleResult, width: usize) -> String {
         .clamp(7, 28);
     let _ = writeln!(
         s,
-        "{:<name_w$} {:<4} {:<8} {:>5} {:<9} {:>5} {:>4}  {}",
-        "country", "iso3", "stance", "conf", "sentiment", "conf", "n", "evidence"
+        "{:<name_w$} {:<4} {:<8} {:>5} {:<9} {:>5} {:>4}  evidence",
+        "country", "iso3", "stance", "conf", "sentiment", "conf", "n"
     );
     for c in &r.countries {
         let (sl, sc) = c
