@@ -476,6 +476,62 @@ fn report_of(labels: &LabelSet, y: &[usize], scores: &[Vec<f64>]) -> Report {
     c.report()
 }
 
+/// Per-class score offsets maximising [`head_score`] on out-of-fold scores, by coordinate ascent
+/// over a grid (`-2.0..=2.0`, step 0.1; the neutral-like label, or the first, stays at 0). Kept
+/// only when they raise the score by at least half a point; otherwise empty (no offsets).
+pub fn fit_offsets(labels: &LabelSet, y: &[usize], scores: &[Vec<f64>]) -> Vec<f64> {
+    let k = labels.len();
+    let reference = labels
+        .as_slice()
+        .iter()
+        .position(|l| {
+            ["neutral", "none", "neither"]
+                .iter()
+                .any(|n| l.eq_ignore_ascii_case(n))
+        })
+        .unwrap_or(0);
+    let score_with = |off: &[f64]| -> f64 {
+        let mut c = ConfusionCounter::new(labels.as_slice());
+        let mut z = vec![0.0; k];
+        for (&t, s) in y.iter().zip(scores) {
+            for ((zi, si), oi) in z.iter_mut().zip(s).zip(off) {
+                *zi = si + oi;
+            }
+            c.add(t, argmax(&z));
+        }
+        head_score(&c.report())
+    };
+    let grid: Vec<f64> = (-20..=20).map(|i| f64::from(i) / 10.0).collect();
+    let mut off = vec![0.0; k];
+    let base = score_with(&off);
+    let mut best = base;
+    for _ in 0..3 {
+        for c in (0..k).filter(|&c| c != reference) {
+            let mut choice = off.get(c).copied().unwrap_or(0.0);
+            for &g in &grid {
+                let mut trial = off.clone();
+                if let Some(slot) = trial.get_mut(c) {
+                    *slot = g;
+                }
+                let s = score_with(&trial);
+                // Strictly better, or as good and closer to zero.
+                if s > best + 1e-12 || ((s - best).abs() <= 1e-12 && g.abs() < choice.abs()) {
+                    best = s;
+                    choice = g;
+                }
+            }
+            if let Some(slot) = off.get_mut(c) {
+                *slot = choice;
+            }
+        }
+    }
+    if best - base >= 0.005 {
+        off
+    } else {
+        Vec::new()
+    }
+}
+
 /// The temperature minimising the log loss of out-of-fold scores (golden-section search over
 /// `ln T` in `[-3, 3]`).
 pub fn fit_temperature(y: &[usize], scores: &[Vec<f64>]) -> f64 {
@@ -693,6 +749,11 @@ fn train_head(
     };
     progress(&format!("{name}: fitting on {} rows", data.rows.len()));
     let (model, per) = fit_head_models(&FitSpec { alpha, ..spec }, &xh, &data.y, &data.targets)?;
+    // With tuning, class offsets that maximise the head's score on the held-out folds.
+    let offsets = match (&oof, opts.tune) {
+        (Some(s), true) => fit_offsets(&data.labels, &data.y, s),
+        _ => Vec::new(),
+    };
     let temperature = if opts.calibration_folds >= 2 && data.rows.len() >= 30 {
         let s = match oof.take() {
             Some(s) if opts.calibration_folds == 3 => s,
@@ -712,10 +773,24 @@ fn train_head(
                 )?
             }
         };
-        fit_temperature(&data.y, &s)
+        let shifted: Vec<Vec<f64>> = s
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(offsets.iter().chain(std::iter::repeat(&0.0)))
+                    .map(|(v, o)| v + o)
+                    .collect()
+            })
+            .collect();
+        fit_temperature(&data.y, &shifted)
     } else {
         1.0
     };
+    if let (Some(t), false) = (tuned.as_mut(), offsets.is_empty()) {
+        if let Some(o) = t.as_object_mut() {
+            o.insert("offsets".into(), json!(offsets));
+        }
+    }
     let mut counts = vec![0usize; k];
     for &c in &data.y {
         if let Some(n) = counts.get_mut(c) {
@@ -726,6 +801,7 @@ fn train_head(
         labels: data.labels,
         model,
         per_target: per,
+        offsets,
         temperature,
         n_rows: data.rows.len(),
         class_counts: counts,

@@ -303,6 +303,19 @@ impl Analyzer {
                 continue;
             }
             let text = truncate(tok.text, MAX_WORD_BYTES);
+            // A camel-case hashtag also yields its words: #StandWithUkraine -> stand with ukraine.
+            if let Some(tag) = text
+                .strip_prefix('#')
+                .filter(|t| t.chars().skip(1).any(char::is_uppercase))
+            {
+                for part in camel_parts(tag) {
+                    normalize_into(part, &mut s.norm);
+                    if s.norm.is_empty() || (p.stop_words && is_english_stop_word(&s.norm)) {
+                        continue;
+                    }
+                    self.push_word(s, clause);
+                }
+            }
             normalize_into(text, &mut s.norm);
             if s.norm.is_empty() {
                 continue;
@@ -313,19 +326,49 @@ impl Analyzer {
             if p.stop_words && is_english_stop_word(&s.norm) {
                 continue;
             }
-            let (c, d) = push(&mut s.lowers, &s.norm);
-            let (a, b) = match s.stem_cache.get(s.norm.as_str()) {
-                Some(stem) => push(&mut s.stems, stem),
-                None => {
-                    let stem: Box<str> = self.stemmer.stem(&s.norm).into();
-                    let r = push(&mut s.stems, &stem);
-                    s.stem_cache.insert(s.norm.as_str().into(), stem);
-                    r
-                }
-            };
-            s.words.push((a, b, c, d, clause));
+            self.push_word(s, clause);
         }
     }
+
+    /// Appends the word in `s.norm` (lowercase form and stem) to the word list.
+    fn push_word(&self, s: &mut Scratch, clause: u32) {
+        let (c, d) = push(&mut s.lowers, &s.norm);
+        let (a, b) = match s.stem_cache.get(s.norm.as_str()) {
+            Some(stem) => push(&mut s.stems, stem),
+            None => {
+                let stem: Box<str> = self.stemmer.stem(&s.norm).into();
+                let r = push(&mut s.stems, &stem);
+                s.stem_cache.insert(s.norm.as_str().into(), stem);
+                r
+            }
+        };
+        s.words.push((a, b, c, d, clause));
+    }
+}
+
+/// Splits a camel-case word at lowercase-to-uppercase and letter-digit boundaries.
+fn camel_parts(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in word.char_indices() {
+        if let Some(p) = prev {
+            let boundary = (p.is_lowercase() && c.is_uppercase())
+                || (p.is_alphabetic() && c.is_ascii_digit())
+                || (p.is_ascii_digit() && c.is_alphabetic());
+            if boundary {
+                if let Some(part) = word.get(start..i) {
+                    parts.push(part);
+                }
+                start = i;
+            }
+        }
+        prev = Some(c);
+    }
+    if let Some(part) = word.get(start..).filter(|p| !p.is_empty()) {
+        parts.push(part);
+    }
+    parts
 }
 
 fn push(buf: &mut String, s: &str) -> (usize, usize) {
@@ -470,10 +513,23 @@ mod tests {
     }
 
     #[test]
+    fn hashtags_yield_their_words() {
+        assert_eq!(
+            camel_parts("StandWithUkraine"),
+            ["Stand", "With", "Ukraine"]
+        );
+        assert_eq!(camel_parts("G7Summit"), ["G", "7", "Summit"]);
+        let a = analyzer(TargetMode::None);
+        let t = a.terms(&Doc::plain("#StandWithUkraine"));
+        assert!(t.contains(&"w:stand with ukrain".to_string()), "{t:?}");
+        assert!(t.contains(&"w:#standwithukraine".to_string()), "{t:?}");
+    }
+
+    #[test]
     fn empty_and_odd_input() {
         let a = analyzer(TargetMode::None);
         assert!(a.terms(&Doc::plain("")).is_empty());
-        assert!(a.terms(&Doc::plain("🙂 ... !!!")).is_empty());
+        assert_eq!(a.terms(&Doc::plain("🙂 ... !!!")), ["w:🙂"]);
         let long = "x".repeat(10_000);
         assert_eq!(a.terms(&Doc::plain(&long)).len(), 1);
     }

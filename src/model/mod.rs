@@ -33,6 +33,10 @@ pub struct Head {
     /// Per-target models (per-target mode only), keyed by the lowercased target.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub per_target: BTreeMap<String, LinearModel>,
+    /// Per-class offsets added to the scores (empty = none), chosen by `tune` on held-out folds
+    /// to maximise the head's score (F_avg or macro-F1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offsets: Vec<f64>,
     /// Temperature applied to scores before the softmax (1 = none), fitted on held-out folds.
     #[serde(default = "one")]
     pub temperature: f64,
@@ -63,6 +67,9 @@ impl Head {
     pub fn proba(&self, row: RowView<'_>, target: Option<&str>, out: &mut [f64]) {
         let m = self.model_for(target);
         m.scores_into(row, out);
+        for (v, o) in out.iter_mut().zip(&self.offsets) {
+            *v += o;
+        }
         if self.temperature != 1.0 && self.temperature > 0.0 {
             for v in out.iter_mut() {
                 *v /= self.temperature;
@@ -88,6 +95,11 @@ impl Head {
                     m.n_classes
                 ));
             }
+        }
+        if !(self.offsets.is_empty() || self.offsets.len() == self.labels.len())
+            || self.offsets.iter().any(|o| !o.is_finite())
+        {
+            return Err("offsets must be one finite number per label".into());
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err("temperature must be a positive number".into());
