@@ -88,6 +88,9 @@ pub enum TargetModeArg {
 /// Options shared by `train` and `cv`.
 #[derive(Debug, Args, Clone)]
 pub struct TrainingArgs {
+    /// Heads to train (of those the data has labels for).
+    #[arg(long, value_delimiter = ',', default_values = ["stance", "sentiment"], value_parser = ["stance", "sentiment"])]
+    pub heads: Vec<String>,
     /// Estimator.
     #[arg(long, value_enum, default_value_t = Estimator::Logistic)]
     pub estimator: Estimator,

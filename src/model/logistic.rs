@@ -4,7 +4,7 @@
 //! `Σᵢ sᵢ·(−log softmax(xᵢW + b)[yᵢ]) + α/2·‖W‖²` (the intercept is not penalised), divided by
 //! `Σᵢ sᵢ` so the stopping rule does not depend on the data size (the minimiser is the same).
 //! It is minimised with L-BFGS, as linfa-logistic does, on a [`CsrMatrix`] so the feature
-//! matrix is never densified. The minimiser is our in-place [`lbfgs`](super::lbfgs) (argmin's
+//! matrix is never densified. The minimiser is our in-place [`lbfgs`] (argmin's
 //! allocating implementation spent more time on bookkeeping than on gradients); a test checks it
 //! reaches the same minimum as argmin's L-BFGS. Cost and gradient are computed together in one
 //! pass over the non-zeros, in a fixed number of
