@@ -53,8 +53,9 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Choose `alpha` by stratified cross-validation on the training rows.
     pub tune: bool,
-    /// Folds for the out-of-fold calibration of probabilities (0: no calibration).
-    pub calibration_folds: usize,
+    /// Calibrate probabilities: fit a temperature on a held-out fifth of the rows (with `tune`,
+    /// on the out-of-fold scores of all rows).
+    pub calibrate: bool,
     /// Data file names, stored in the model for `info`.
     pub data_names: Vec<String>,
 }
@@ -69,7 +70,7 @@ impl Default for TrainOptions {
             max_iterations: 300,
             seed: 42,
             tune: false,
-            calibration_folds: 3,
+            calibrate: true,
             data_names: Vec::new(),
         }
     }
@@ -103,7 +104,7 @@ pub struct Locator {
 /// The marker for another entity's mention: Russia and Ukraine keep their identity.
 pub fn marker_for(code: &str) -> &'static str {
     match code {
-        "RUS" => "<ru>",
+        "RUS" => crate::features::analyzer::OBJECT_MARKER,
         "UKR" => "<ua>",
         _ => "<c>",
     }
@@ -442,9 +443,22 @@ fn out_of_fold(
     k: usize,
     init: Option<&HeadModels>,
 ) -> Result<Vec<Vec<f64>>> {
+    out_of_fold_only(spec, x, y, targets, folds, 0..k, init)
+}
+
+/// [`out_of_fold`] for some of the folds only (rows of the others keep zero scores).
+fn out_of_fold_only(
+    spec: &FitSpec<'_>,
+    x: &CsrMatrix,
+    y: &[usize],
+    targets: &[Option<String>],
+    folds: &[usize],
+    which: std::ops::Range<usize>,
+    init: Option<&HeadModels>,
+) -> Result<Vec<Vec<f64>>> {
     let n_classes = spec.n_classes;
     type FoldScores = Vec<(usize, Vec<f64>)>;
-    let per_fold: Vec<Result<FoldScores>> = (0..k)
+    let per_fold: Vec<Result<FoldScores>> = which
         .into_par_iter()
         .map(|f| {
             let train: Vec<usize> = (0..y.len()).filter(|&i| folds.get(i) != Some(&f)).collect();
@@ -725,17 +739,10 @@ fn train_head(
         per_target,
     };
     let folds = stratified_folds(&data.y, 3, opts.seed);
-    let cal_folds = opts.calibration_folds;
-    let calibrate = cal_folds >= 2 && data.rows.len() >= 30;
-    let oof_folds = if calibrate {
-        stratified_folds(&data.y, cal_folds, opts.seed)
-    } else {
-        folds.clone()
-    };
-    let n_oof = if calibrate { cal_folds } else { 3 };
+    let calibrate = opts.calibrate && data.rows.len() >= 30;
     let mut tuned = None;
-    // The models on all rows for one alpha (warm-started from `prev`), and their out-of-fold
-    // scores when wanted (each fold warm-started from them).
+    // The models on all rows for one alpha (warm-started from `prev`), and their 3-fold
+    // out-of-fold scores when wanted (each fold warm-started from them).
     let fit_alpha = |alpha: f64,
                      prev: Option<&HeadModels>,
                      want_oof: bool|
@@ -748,8 +755,8 @@ fn train_head(
                 &xh,
                 &data.y,
                 &data.targets,
-                &oof_folds,
-                n_oof,
+                &folds,
+                3,
                 Some(&full),
             )?)
         } else {
@@ -761,8 +768,8 @@ fn train_head(
         (Some(_), _) | (None, false) => {
             let a = opts.alpha.unwrap_or(default_alpha(kind));
             progress(&format!("{name}: fitting on {} rows", data.rows.len()));
-            let (full, oof) = fit_alpha(a, None, calibrate)?;
-            (a, full, oof)
+            let (full, _) = fit_alpha(a, None, false)?;
+            (a, full, None)
         }
         (None, true) => {
             // Strongest regularisation first: each alpha starts from the previous solution.
@@ -789,9 +796,8 @@ fn train_head(
             let Some((_, a, full, oof)) = best else {
                 return Err(Error::Data("empty alpha grid".into()));
             };
-            tuned = Some(
-                json!({"folds": n_oof, "metric": "f_avg or macro_f1", "grid": seen, "chosen": a}),
-            );
+            tuned =
+                Some(json!({"folds": 3, "metric": "f_avg or macro_f1", "grid": seen, "chosen": a}));
             (a, full, Some(oof))
         }
     };
@@ -800,20 +806,37 @@ fn train_head(
         (Some(s), true) => fit_offsets(&data.labels, &data.y, s),
         _ => Vec::new(),
     };
+    let shift = |row: &Vec<f64>| -> Vec<f64> {
+        row.iter()
+            .zip(offsets.iter().chain(std::iter::repeat(&0.0)))
+            .map(|(v, o)| v + o)
+            .collect()
+    };
     let temperature = match (&oof, calibrate) {
-        (Some(s), true) => {
-            let shifted: Vec<Vec<f64>> = s
+        (_, false) => 1.0,
+        (Some(s), true) => fit_temperature(&data.y, &s.iter().map(shift).collect::<Vec<_>>()),
+        (None, true) => {
+            // One held-out fifth (stratified, seeded), its model warm-started from the full one.
+            progress(&format!("{name}: calibrating on a held-out fifth"));
+            let fifths = stratified_folds(&data.y, 5, opts.seed);
+            let s = FitSpec { alpha, ..spec };
+            let scores = out_of_fold_only(
+                &s,
+                &xh,
+                &data.y,
+                &data.targets,
+                &fifths,
+                0..1,
+                Some(&(model.clone(), per.clone())),
+            )?;
+            let (ys, ss): (Vec<usize>, Vec<Vec<f64>>) = fifths
                 .iter()
-                .map(|row| {
-                    row.iter()
-                        .zip(offsets.iter().chain(std::iter::repeat(&0.0)))
-                        .map(|(v, o)| v + o)
-                        .collect()
-                })
-                .collect();
-            fit_temperature(&data.y, &shifted)
+                .zip(data.y.iter().zip(&scores))
+                .filter(|(f, _)| **f == 0)
+                .map(|(_, (y, s))| (*y, shift(s)))
+                .unzip();
+            fit_temperature(&ys, &ss)
         }
-        _ => 1.0,
     };
     if let (Some(t), false) = (tuned.as_mut(), offsets.is_empty()) {
         if let Some(o) = t.as_object_mut() {
@@ -839,7 +862,7 @@ fn train_head(
             "alpha": alpha,
             "balanced": opts.balanced,
             "max_iterations": opts.max_iterations,
-            "calibration_folds": opts.calibration_folds,
+            "calibrate": opts.calibrate,
         }),
     };
     Ok((name.to_string(), head, tuned))
@@ -1055,7 +1078,7 @@ pub fn cross_validate(
         stratified_folds(&classes, k, opts.seed)
     };
     let mut fold_opts = opts.clone();
-    fold_opts.calibration_folds = 0; // calibration does not change the predicted labels
+    fold_opts.calibrate = false; // calibration does not change the predicted labels
     let mut out = Vec::with_capacity(k);
     for f in 0..k {
         progress(&format!("fold {}/{k}", f + 1));

@@ -110,9 +110,9 @@ pub struct TrainingArgs {
     /// Seed for every shuffle.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Folds used to calibrate probabilities (0 turns calibration off).
-    #[arg(long = "calibration-folds", default_value_t = 3)]
-    pub calibration_folds: usize,
+    /// Do not calibrate probabilities (by default a temperature is fitted on a held-out fifth).
+    #[arg(long = "no-calibrate")]
+    pub no_calibrate: bool,
     /// How targets shape the features.
     #[arg(long = "target-mode", value_enum, default_value_t = TargetModeArg::Auto)]
     pub target_mode: TargetModeArg,

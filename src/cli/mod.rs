@@ -201,7 +201,7 @@ fn train_options(t: &TrainingArgs, data: &[PathBuf]) -> Result<TrainOptions> {
         max_iterations: t.max_iter,
         seed: t.seed,
         tune: t.tune,
-        calibration_folds: t.calibration_folds,
+        calibrate: !t.no_calibrate,
         data_names: data.iter().map(|p| p.display().to_string()).collect(),
     })
 }

@@ -29,6 +29,15 @@ use crate::text::{Language, Stemmer};
 /// The marker that replaces the target's mentions.
 pub const TARGET_MARKER: &str = "<t>";
 
+/// The marker of the stance's object (Russia): its mentions get context features too, and the
+/// words between a target mention and an object mention become relation features.
+pub const OBJECT_MARKER: &str = "<ru>";
+
+/// Relation features are emitted for target/object mentions at most this many words apart.
+const MAX_RELATION_SPAN: usize = 12;
+/// The whole path between target and object becomes one feature when it is this short.
+const MAX_PATH_WORDS: usize = 5;
+
 /// A marked span of the text: a mention of the target or of another entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark {
@@ -87,6 +96,7 @@ struct Scratch {
     /// (stem range, lower range, clause id)
     words: Vec<(usize, usize, usize, usize, u32)>,
     targets: Vec<usize>,
+    objects: Vec<usize>,
     term: String,
     norm: String,
     stem_cache: FxHashMap<Box<str>, Box<str>>,
@@ -145,6 +155,7 @@ impl Analyzer {
             lowers,
             words,
             targets,
+            objects,
             term,
             ..
         } = s;
@@ -175,6 +186,9 @@ impl Analyzer {
                 if i + n > n_words {
                     break;
                 }
+                if n == 1 && is_marker(stem_of(i)) {
+                    continue; // that a country is named says nothing of its stance
+                }
                 term.clear();
                 term.push_str("w:");
                 for k in i..i + n {
@@ -191,9 +205,13 @@ impl Analyzer {
         if let Some((cmin, cmax)) = p.char_ngrams {
             let mut chars: Vec<char> = Vec::with_capacity(MAX_WORD_BYTES + 2);
             for w in words.iter() {
+                let lower = lowers.get(w.2..w.3).unwrap_or("");
+                if lower.starts_with('<') {
+                    continue; // a marker: its word n-grams say enough
+                }
                 chars.clear();
                 chars.push(' ');
-                chars.extend(lowers.get(w.2..w.3).unwrap_or("").chars());
+                chars.extend(lower.chars());
                 chars.push(' ');
                 let len = chars.len();
                 for n in cmin..=cmax {
@@ -215,35 +233,78 @@ impl Analyzer {
             if targets.is_empty() {
                 out("x:nomention");
             }
-            for &t in targets.iter() {
+            // Left and right n-grams of a mention, with the given prefixes.
+            let sides = |pos: usize,
+                         left: &str,
+                         right: &str,
+                         term: &mut String,
+                         out: &mut dyn FnMut(&str)| {
                 for n in 1..=p.context_ngrams {
-                    if t >= n {
+                    if pos >= n {
                         term.clear();
-                        term.push_str("l:");
-                        for k in t - n..t {
-                            if k > t - n {
+                        term.push_str(left);
+                        for k in pos - n..pos {
+                            if k > pos - n {
                                 term.push(' ');
                             }
                             term.push_str(stem_of(k));
                         }
-                        out(term);
+                        out(term.as_str());
                     }
-                    if t + n < n_words {
+                    if pos + n < n_words {
                         term.clear();
-                        term.push_str("r:");
-                        for k in t + 1..=t + n {
-                            if k > t + 1 {
+                        term.push_str(right);
+                        for k in pos + 1..=pos + n {
+                            if k > pos + 1 {
                                 term.push(' ');
                             }
                             term.push_str(stem_of(k));
                         }
+                        out(term.as_str());
+                    }
+                }
+            };
+            if !targets.is_empty() {
+                // The object's context ("sanctions against <ru>", "<ru> thanked").
+                for &q in objects.iter() {
+                    sides(q, "ql:", "qr:", term, &mut out);
+                }
+            }
+            let mut path = String::new();
+            for &t in targets.iter() {
+                sides(t, "l:", "r:", term, &mut out);
+                // Relations between this target mention and each object mention.
+                for &q in objects.iter() {
+                    let (a, b, dir) = if t < q { (t, q, '>') } else { (q, t, '<') };
+                    if b - a > MAX_RELATION_SPAN {
+                        continue;
+                    }
+                    path.clear();
+                    for k in a + 1..b {
+                        if !is_marker(stem_of(k)) {
+                            term.clear();
+                            term.push_str("b:");
+                            term.push_str(stem_of(k));
+                            out(term);
+                        }
+                        if !path.is_empty() {
+                            path.push(' ');
+                        }
+                        path.push_str(stem_of(k));
+                    }
+                    if b - a - 1 <= MAX_PATH_WORDS {
+                        term.clear();
+                        term.push_str("p");
+                        term.push(dir);
+                        term.push(':');
+                        term.push_str(&path);
                         out(term);
                     }
                 }
                 let lo = t.saturating_sub(p.context_window);
                 let hi = (t + p.context_window).min(n_words.saturating_sub(1));
                 for k in lo..=hi {
-                    if k != t {
+                    if k != t && !is_marker(stem_of(k)) {
                         term.clear();
                         term.push_str("n:");
                         term.push_str(stem_of(k));
@@ -253,7 +314,7 @@ impl Analyzer {
                 if p.clause_features {
                     let clause = words.get(t).map(|w| w.4);
                     for (k, w) in words.iter().enumerate() {
-                        if k != t && Some(w.4) == clause {
+                        if k != t && Some(w.4) == clause && !is_marker(stem_of(k)) {
                             term.clear();
                             term.push_str("s:");
                             term.push_str(stems.get(w.0..w.1).unwrap_or(""));
@@ -272,6 +333,7 @@ impl Analyzer {
         s.lowers.clear();
         s.words.clear();
         s.targets.clear();
+        s.objects.clear();
         let mut tokens: Vec<Token<'_>> = Vec::new();
         tokenize_into(doc.text, &mut tokens);
         let mut clause = 0u32;
@@ -296,6 +358,8 @@ impl Analyzer {
                 let marker = if m.target { TARGET_MARKER } else { m.marker };
                 if m.target {
                     s.targets.push(s.words.len());
+                } else if m.marker == OBJECT_MARKER {
+                    s.objects.push(s.words.len());
                 }
                 let (a, b) = push(&mut s.stems, marker);
                 let (c, d) = push(&mut s.lowers, marker);
@@ -369,6 +433,12 @@ fn camel_parts(word: &str) -> Vec<&str> {
         parts.push(part);
     }
     parts
+}
+
+/// Markers (`<t>`, `<ru>`, `<c>`, ...) are the only words starting with `<`: the tokenizer
+/// never produces one.
+fn is_marker(word: &str) -> bool {
+    word.starts_with('<')
 }
 
 fn push(buf: &mut String, s: &str) -> (usize, usize) {
