@@ -150,6 +150,9 @@ pub struct TrainingArgs {
     /// Longest left/right n-gram at a target mention.
     #[arg(long = "context-ngrams", default_value_t = 2)]
     pub context_ngrams: usize,
+    /// Words after a negation or blocking cue marked as negated (0 turns it off).
+    #[arg(long = "negation-scope", default_value_t = 3)]
+    pub negation_scope: usize,
 }
 
 /// `train`.

@@ -177,6 +177,7 @@ fn train_options(t: &TrainingArgs, data: &[PathBuf]) -> Result<TrainOptions> {
         context_window: t.context_window,
         context_ngrams: t.context_ngrams,
         clause_features: true,
+        negation_scope: t.negation_scope,
         min_df: t.min_df,
         max_df: t.max_df,
         max_features: t.max_features,

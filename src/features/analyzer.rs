@@ -228,6 +228,32 @@ impl Analyzer {
             }
         }
 
+        // Words in the scope of a negation or blocking cue ("refused to impose sanctions",
+        // "barred imports of Russian diamonds", "has not condemned"): the next few words of the
+        // same clause, marked as negated.
+        if p.negation_scope > 0 {
+            for (i, w) in words.iter().enumerate() {
+                let cue = lowers.get(w.2..w.3).unwrap_or("");
+                if !is_negation_cue(cue) {
+                    continue;
+                }
+                for k in i + 1..(i + 1 + p.negation_scope).min(n_words) {
+                    let Some(wk) = words.get(k) else { break };
+                    if wk.4 != w.4 {
+                        break;
+                    }
+                    let stem = stem_of(k);
+                    if is_marker(stem) {
+                        continue;
+                    }
+                    term.clear();
+                    term.push_str("g:");
+                    term.push_str(stem);
+                    out(term);
+                }
+            }
+        }
+
         // Context of target mentions.
         if doc.target.is_some() && p.target_mode == TargetMode::Mention {
             if targets.is_empty() {
@@ -435,6 +461,26 @@ fn camel_parts(word: &str) -> Vec<&str> {
     parts
 }
 
+/// Words that negate or block what follows (lowercase, unstemmed).
+fn is_negation_cue(word: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "not", "no", "never", "nor", "without", "cannot", "neither", "ban", "bans", "banned",
+        "banning", "bar", "bars", "barred", "barring", "end", "ends", "ended", "ending", "cut",
+        "cuts", "cutting", "stop", "stops", "stopped", "stopping", "halt", "halts", "halted",
+        "halting", "veto", "vetoed", "vetoes", "vetoing", "shun", "shunned", "shuns",
+    ];
+    // Longer stems: any inflection ("refused", "declining", "rejects", "suspended").
+    const PREFIX: &[&str] = &[
+        "refus", "declin", "reject", "suspend", "block", "avoid", "oppos", "resist", "abandon",
+        "ceas",
+    ];
+    EXACT.contains(&word)
+        || word.ends_with("n't")
+        || PREFIX
+            .iter()
+            .any(|p| word.starts_with(p) && word.len() <= p.len() + 4)
+}
+
 /// Markers (`<t>`, `<ru>`, `<c>`, ...) are the only words starting with `<`: the tokenizer
 /// never produces one.
 fn is_marker(word: &str) -> bool {
@@ -593,6 +639,30 @@ mod tests {
         let t = a.terms(&Doc::plain("#StandWithUkraine"));
         assert!(t.contains(&"w:stand with ukrain".to_string()), "{t:?}");
         assert!(t.contains(&"w:#standwithukraine".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn negation_scope_marks_the_next_words_of_the_clause() {
+        let a = Analyzer::new(
+            FeatureParams {
+                char_ngrams: None,
+                ..Default::default()
+            }
+            .check()
+            .unwrap(),
+        );
+        let t = a.terms(&Doc::plain(
+            "Serbia refused to impose sanctions, but traded",
+        ));
+        for neg in ["g:to", "g:impos", "g:sanction"] {
+            assert!(t.contains(&neg.to_string()), "{neg}: {t:?}");
+        }
+        assert!(
+            !t.contains(&"g:trade".to_string()),
+            "the clause ends at the comma"
+        );
+        assert!(is_negation_cue("hasn't") && is_negation_cue("barred") && !is_negation_cue("bank"));
+        assert!(!is_negation_cue("endorsed") && !is_negation_cue("endorse"));
     }
 
     #[test]
