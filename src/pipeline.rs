@@ -843,6 +843,11 @@ fn train_head(
             o.insert("offsets".into(), json!(offsets));
         }
     }
+    let mut model = model;
+    let mut per = per;
+    for m in std::iter::once(&mut model).chain(per.values_mut()) {
+        m.round_weights(7);
+    }
     let mut counts = vec![0usize; k];
     for &c in &data.y {
         if let Some(n) = counts.get_mut(c) {
