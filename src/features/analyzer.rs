@@ -320,7 +320,7 @@ impl Analyzer {
                     }
                     if b - a - 1 <= MAX_PATH_WORDS {
                         term.clear();
-                        term.push_str("p");
+                        term.push('p');
                         term.push(dir);
                         term.push(':');
                         term.push_str(&path);
