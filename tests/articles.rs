@@ -25,7 +25,7 @@ fn fixtures() -> Vec<PathBuf> {
     v
 }
 
-fn expected(article: &PathBuf) -> BTreeMap<String, Expected> {
+fn expected(article: &std::path::Path) -> BTreeMap<String, Expected> {
     let path = article.with_extension("expected.csv");
     let mut r = csv::Reader::from_path(&path).unwrap();
     r.deserialize::<BTreeMap<String, String>>()
