@@ -128,6 +128,8 @@ fn shipped_model_is_reproducible_from_data() {
             "data/train.csv",
             "--seed",
             "42",
+            "--char-ngrams",
+            "none",
             "-q",
             "--model",
         ])
