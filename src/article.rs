@@ -276,13 +276,20 @@ pub fn classify(
                     .and_then(|(_, h)| h.labels.label(argmax(probs)))
                     .map(str::to_string)
             };
-            // Evidence: the sentences that weigh most and are most decided.
+            // Evidence: the sentences that best support the article-level labels, weighted by
+            // how directly they speak of the country.
             let mut order: Vec<&PairScore> = scored.iter().collect();
+            let chosen: Vec<Option<usize>> = heads
+                .iter()
+                .zip(&head_results)
+                .map(|((_, h), r)| r.as_ref().and_then(|r| h.labels.index(&r.label)))
+                .collect();
             let strength = |p: &PairScore| {
                 p.weight
                     * p.probs
                         .iter()
-                        .map(|v| v.iter().copied().fold(0.0, f64::max))
+                        .zip(&chosen)
+                        .map(|(v, c)| c.and_then(|c| v.get(c).copied()).unwrap_or(0.0))
                         .sum::<f64>()
             };
             order.sort_by(|a, b| {
