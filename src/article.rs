@@ -188,6 +188,17 @@ pub fn classify(
         entities.dedup();
         let weight = 1.0 / (entities.len() as f64).sqrt();
         for &e in &entities {
+            // A country named only as the scene of the war ("the invasion of Ukraine", "the war
+            // in Syria", "the Ukraine crisis") is not acting in this sentence: it counts little.
+            let scene_only = inside
+                .iter()
+                .filter(|m| m.entity == e)
+                .all(|m| is_scene_mention(sentence, m.start, m.end));
+            let weight = if scene_only {
+                weight * SCENE_WEIGHT
+            } else {
+                weight
+            };
             let name = gazetteer.get(e).map_or("", |x| x.name.as_str());
             let marks: Vec<Mark> = if mention_mode {
                 inside
@@ -353,6 +364,66 @@ pub fn classify(
     }
 }
 
+/// The weight factor of a sentence that names a country only as the scene of events.
+const SCENE_WEIGHT: f64 = 0.2;
+
+/// Whether the mention at `start..end` of `sentence` names the place where something happens
+/// rather than an actor: "war in|on X", "invasion of X", "attack(s) on X", "crisis/conflict/
+/// fighting/situation in X", or "X war|conflict|crisis|invasion".
+fn is_scene_mention(sentence: &str, start: usize, end: usize) -> bool {
+    let before: Vec<String> = sentence
+        .get(..start)
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .map(str::to_lowercase)
+        .collect();
+    let after = sentence
+        .get(end..)
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    let prep = before.first().map(String::as_str);
+    // "the invasion of Ukraine": skip an article between the preposition and the name.
+    let (prep, noun) = match (
+        prep,
+        before.get(1).map(String::as_str),
+        before.get(2).map(String::as_str),
+    ) {
+        (Some("the"), p, n) => (p, n),
+        (p, n, _) => (p, n),
+    };
+    const SCENE_NOUNS: &[&str] = &[
+        "war",
+        "invasion",
+        "attack",
+        "attacks",
+        "assault",
+        "crisis",
+        "conflict",
+        "fighting",
+        "situation",
+        "occupation",
+        "aggression",
+        "offensive",
+        "strikes",
+        "bombing",
+        "shelling",
+    ];
+    let noun_is_scene = noun.is_some_and(|n| SCENE_NOUNS.contains(&n));
+    let prep_ok = matches!(prep, Some("in" | "on" | "of" | "against" | "over"));
+    let followed_by_scene = after.as_deref().is_some_and(|a| {
+        matches!(
+            a,
+            "war" | "conflict" | "crisis" | "invasion" | "front" | "battlefield"
+        )
+    });
+    (prep_ok && noun_is_scene) || followed_by_scene
+}
+
 /// The label that means "no side" (`neutral`, `none`, `neither`, any case), if the head has one.
 fn neutral_index(labels: &[String]) -> Option<usize> {
     labels.iter().position(|l| {
@@ -461,4 +532,27 @@ pub fn classify_all(
         .par_iter()
         .map(|a| classify(model, gazetteer, a, opts))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scene(sentence: &str, name: &str) -> bool {
+        let start = sentence.find(name).unwrap();
+        is_scene_mention(sentence, start, start + name.len())
+    }
+
+    #[test]
+    fn scene_mentions_are_places_not_actors() {
+        assert!(scene(
+            "since the invasion of Ukraine, prices rose",
+            "Ukraine"
+        ));
+        assert!(scene("the war in Ukraine dragged on", "Ukraine"));
+        assert!(scene("the Ukraine war hit exports", "Ukraine"));
+        assert!(scene("Russia's attacks on Ukraine continued", "Ukraine"));
+        assert!(!scene("Ukraine thanked Poland", "Ukraine"));
+        assert!(!scene("Japan sent aid to Ukraine", "Ukraine"));
+    }
 }
