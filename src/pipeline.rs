@@ -398,34 +398,41 @@ fn fit_head_models(
     targets: &[Option<String>],
     init: Option<&HeadModels>,
 ) -> Result<HeadModels> {
-    let pooled = fit_model(spec, x, y, init.map(|i| &i.0))?;
-    let mut models = BTreeMap::new();
-    if spec.per_target {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, t) in targets.iter().enumerate() {
-            if let Some(t) = t {
-                groups.entry(target_key(t)).or_default().push(i);
-            }
+    if !spec.per_target {
+        return Ok((fit_model(spec, x, y, init.map(|i| &i.0))?, BTreeMap::new()));
+    }
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        if let Some(t) = t {
+            groups.entry(target_key(t)).or_default().push(i);
         }
-        let fitted: Vec<Result<Option<(String, LinearModel)>>> = groups
-            .into_par_iter()
-            .map(|(t, idx)| {
-                let ys: Vec<usize> = idx.iter().filter_map(|&i| y.get(i).copied()).collect();
-                let mut distinct = ys.clone();
-                distinct.sort_unstable();
-                distinct.dedup();
-                if idx.len() < 10 || distinct.len() < 2 {
-                    return Ok(None); // too little to fit: this target uses the pooled model
-                }
-                let start = init.and_then(|i| i.1.get(&t)).unwrap_or(&pooled);
-                let m = fit_model(spec, &x.select_rows(&idx), &ys, Some(start))?;
-                Ok(Some((t, m)))
-            })
-            .collect();
-        for f in fitted {
-            if let Some((t, m)) = f? {
-                models.insert(t, m);
-            }
+    }
+    // The pooled model and the per-target models are independent: fit them side by side.
+    let (pooled, fitted) = rayon::join(
+        || fit_model(spec, x, y, init.map(|i| &i.0)),
+        || -> Vec<Result<Option<(String, LinearModel)>>> {
+            groups
+                .into_par_iter()
+                .map(|(t, idx)| {
+                    let ys: Vec<usize> = idx.iter().filter_map(|&i| y.get(i).copied()).collect();
+                    let mut distinct = ys.clone();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    if idx.len() < 10 || distinct.len() < 2 {
+                        return Ok(None); // too little to fit: this target uses the pooled model
+                    }
+                    let start = init.and_then(|i| i.1.get(&t));
+                    let m = fit_model(spec, &x.select_rows(&idx), &ys, start)?;
+                    Ok(Some((t, m)))
+                })
+                .collect()
+        },
+    );
+    let pooled = pooled?;
+    let mut models = BTreeMap::new();
+    for f in fitted {
+        if let Some((t, m)) = f? {
+            models.insert(t, m);
         }
     }
     Ok((pooled, models))
