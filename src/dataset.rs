@@ -18,7 +18,7 @@
 use std::io::Read;
 
 use crate::error::{Error, Position, Result, Source};
-use crate::input::{Utf8Reader, io_error};
+use crate::input::{MAX_TEXT_BYTES, Utf8Reader, io_error, limit_message};
 
 /// The heads geostance trains and evaluates, in output order.
 pub const HEADS: [&str; 2] = ["stance", "sentiment"];
@@ -98,6 +98,7 @@ pub struct CsvExamples<R: Read> {
     source: Source,
     record: csv::StringRecord,
     done: bool,
+    max_text: usize,
 }
 
 impl<R: Read> std::fmt::Debug for CsvExamples<R> {
@@ -170,7 +171,15 @@ impl<R: Read> CsvExamples<R> {
             source,
             record: csv::StringRecord::new(),
             done: false,
+            max_text: MAX_TEXT_BYTES,
         })
+    }
+
+    /// Sets the largest text a row may hold (default [`MAX_TEXT_BYTES`]); a longer one is
+    /// [`Error::Limit`] naming its line. The whole record is read before the check.
+    pub fn max_text_bytes(mut self, limit: usize) -> Self {
+        self.max_text = limit;
+        self
     }
 
     /// Which heads have a column in this file, in [`HEADS`] order.
@@ -199,7 +208,18 @@ impl<R: Read> CsvExamples<R> {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         };
-        let text = r.get(self.layout.text).unwrap_or("").to_string();
+        let text = r.get(self.layout.text).unwrap_or("");
+        if text.len() > self.max_text {
+            return Err(Error::Limit {
+                source_name: self.source.clone(),
+                what: format!(
+                    "line {line}, column {}: {}",
+                    self.layout.text + 1,
+                    limit_message(self.max_text)
+                ),
+            });
+        }
+        let text = text.to_string();
         let target = get(self.layout.target).map(str::to_string);
         let labels = [
             get(self.layout.heads[0]).map(str::to_string),
@@ -296,7 +316,11 @@ fn csv_error(source: &Source, e: csv::Error) -> Error {
             len,
         } => Error::Csv {
             source_name: source.clone(),
-            pos: pos_of(pos.as_ref()),
+            // The column is the first field that is missing or extra.
+            pos: Position {
+                column: Some(len.min(expected_len) + 1),
+                ..pos_of(pos.as_ref())
+            },
             message: format!("expected {expected_len} fields like the header, found {len}"),
         },
         other => Error::Csv {
