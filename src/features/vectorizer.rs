@@ -99,6 +99,11 @@ impl Vectorizer {
             }
         }
         kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if distinct == 0 {
+            return Err(Error::Data(format!(
+                "none of the {n} texts has a word to learn from (they are empty, or only punctuation, symbols or emoji)"
+            )));
+        }
         if kept.is_empty() {
             return Err(Error::EmptyVocabulary {
                 detail: format!(
