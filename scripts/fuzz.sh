@@ -20,6 +20,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# One thread: the harnesses are small, and rayon wake-ups would dominate the run time.
+export RAYON_NUM_THREADS=1
+
 seconds=${1:-60}
 shift || true
 targets=("$@")
@@ -27,6 +30,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(csv analyzer sentences countries model model_patch)
 fi
 
+failed=()
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t"
     extra=()
@@ -34,7 +38,15 @@ for t in "${targets[@]}"; do
         extra=(-dict=fuzz/model.dict -max_len=16384)
     fi
     echo "== fuzzing $t for ${seconds}s"
-    cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
+    if ! cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        "${extra[@]}"
+        "${extra[@]}"; then
+        failed+=("$t")
+    fi
 done
+
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzzing found crashes in: ${failed[*]} (see fuzz/artifacts/)" >&2
+    exit 1
+fi
+echo "fuzzing found no crashes"

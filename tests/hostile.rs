@@ -322,3 +322,410 @@ fn regression_model_unsorted_labels_are_rejected() {
     let bytes = seed_model_with("/heads/stance/class_counts", serde_json::json!([1]));
     assert!(load_error(&bytes).contains("class counts"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Nothing lost: a killed or concurrent `train` never damages the model at its output path.
+// ---------------------------------------------------------------------------------------------
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn geostance() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("geostance"))
+}
+
+const TINY_CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny.csv");
+
+/// `rows` labeled rows made from the fixture, each with a few made-up words so that the
+/// vocabulary (and the work) grows with the row count.
+fn synthetic_csv(path: &Path, rows: usize) {
+    let text = std::fs::read_to_string(TINY_CSV).unwrap();
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(out, "text,target,stance,sentiment").unwrap();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in 0..rows {
+        let line = lines[i % lines.len()];
+        // "<sentence>",target,stance,sentiment: add words inside the quoted text.
+        let (quoted, rest) = line.rsplit_once("\",").unwrap();
+        let mut extra = String::new();
+        for _ in 0..6 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            extra.push_str(&format!(" w{}", x % 5000));
+        }
+        writeln!(out, "{quoted}{extra}\",{rest}").unwrap();
+    }
+}
+
+/// Names in `dir` other than `keep`, failing on anything but a `.geostance-*.tmp`.
+fn leftovers(dir: &Path, keep: &[&str]) -> Vec<String> {
+    let mut temps = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if keep.contains(&name.as_str()) {
+            continue;
+        }
+        assert!(
+            name.starts_with(".geostance-") && name.ends_with(".tmp"),
+            "unexpected file left behind: {name}"
+        );
+        temps.push(name);
+    }
+    temps
+}
+
+/// `geostance train` killed with SIGKILL in the middle of training: the earlier model at the
+/// output path is untouched, and nothing else is left behind.
+#[test]
+fn killed_train_leaves_the_earlier_model_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big.csv");
+    synthetic_csv(&data, 6000);
+    let out = dir.path().join("model.json");
+    let earlier = seed_model_with("/training/seed", serde_json::json!(7));
+    std::fs::write(&out, &earlier).unwrap();
+
+    let mut child = geostance()
+        .args(["train", "-v", "--data"])
+        .arg(&data)
+        .arg("--model")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until training is under way (-v prints each step).
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("fitting") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "train ended early"
+        );
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "train already finished"
+    );
+    child.kill().unwrap(); // SIGKILL on Unix
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        earlier,
+        "the earlier model changed"
+    );
+    assert!(leftovers(dir.path(), &["big.csv", "model.json"]).is_empty());
+}
+
+/// A run killed while writing can leave its temporary file; the next `train` into that
+/// folder removes temporary files older than an hour and keeps younger ones (another run may
+/// be writing them).
+#[test]
+fn train_removes_stale_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join(".geostance-AbC123.tmp");
+    let fresh = dir.path().join(".geostance-XyZ789.tmp");
+    std::fs::write(&stale, b"half a model").unwrap();
+    std::fs::write(&fresh, b"being written").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let status = geostance()
+        .args(["train", "-q", "--data", TINY_CSV, "--model"])
+        .arg(dir.path().join("m.json"))
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(!stale.exists(), "the stale temporary file is still there");
+    assert!(fresh.exists(), "a young temporary file was removed");
+    assert_eq!(
+        leftovers(dir.path(), &["m.json"]),
+        [".geostance-XyZ789.tmp"]
+    );
+}
+
+/// Two `train` runs writing the same path at the same time leave one whole, loadable model
+/// (the one written last), and no temporary file.
+#[test]
+fn concurrent_trains_leave_one_whole_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    synthetic_csv(&a, 2000);
+    std::fs::copy(&a, &b).unwrap();
+    let out = dir.path().join("model.json.gz");
+    let runs: Vec<_> = [&a, &b]
+        .iter()
+        .map(|data| {
+            geostance()
+                .args(["train", "-q", "--calibration-folds", "0", "--data"])
+                .arg(data)
+                .arg("--model")
+                .arg(&out)
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut r in runs {
+        assert!(r.wait().unwrap().success());
+    }
+    let model = geostance::model::persist::load(&out).expect("the model loads");
+    let data = &model.training.data;
+    assert!(
+        data.len() == 1 && (data[0].ends_with("a.csv") || data[0].ends_with("b.csv")),
+        "{data:?}"
+    );
+    assert!(leftovers(dir.path(), &["a.csv", "b.csv", "model.json.gz"]).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Big and odd input, sized for CI (the full sizes: scripts/stress.sh).
+// ---------------------------------------------------------------------------------------------
+
+/// A small model for classifying, trained once.
+fn model_path() -> &'static Path {
+    static MODEL: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tiny.json");
+        let status = geostance()
+            .args([
+                "train",
+                "-q",
+                "--calibration-folds",
+                "0",
+                "--data",
+                TINY_CSV,
+                "--model",
+            ])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        path
+    })
+}
+
+/// Runs `geostance classify --format json` on `input` (standard input), returning stdout.
+fn classify_stdin(input: &[u8], extra: &[&str]) -> (bool, String, String) {
+    let mut child = geostance()
+        .args(["classify", "--format", "json", "--model"])
+        .arg(model_path())
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The child may stop reading early (a limit): a broken pipe is fine.
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn countries_in(json_line: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json_line).unwrap();
+    v["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["iso3"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A 5 MB article on one line, without a sentence terminator, naming three countries
+/// 100,000 times each: linear time, bounded evidence (it took minutes and gigabytes before
+/// long sentences were cut into pieces).
+#[test]
+fn five_megabyte_single_line_article() {
+    let text = "Japan sanctioned Russia and India abstained ".repeat(120_000);
+    assert!(text.len() > 5_000_000);
+    let t = Instant::now();
+    let (ok, out, err) = classify_stdin(text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    for c in v["countries"].as_array().unwrap() {
+        assert_eq!(c["mentions"], 120_000);
+        for e in c["evidence"].as_array().unwrap() {
+            assert!(
+                e["sentence"].as_str().unwrap().len() <= geostance::article::MAX_SENTENCE_BYTES
+            );
+        }
+    }
+}
+
+/// An article over the 64 MiB limit is a clear error naming the limit, found without reading
+/// the whole input.
+#[test]
+fn article_over_the_size_limit_is_a_clear_error() {
+    let big = vec![b'a'; geostance::input::MAX_TEXT_BYTES + 10];
+    let (ok, out, err) = classify_stdin(&big, &[]);
+    assert!(!ok);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("<stdin>: the text is larger than 64 MiB, the limit for one article"),
+        "{err}"
+    );
+}
+
+/// Empty text, only punctuation, only emoji, right-to-left and CJK scripts, NUL bytes: valid
+/// results, no errors.
+#[test]
+fn odd_articles_classify_cleanly() {
+    for (text, expect) in [
+        ("", &[][..]),
+        ("   \n\t ", &[]),
+        ("!!! ... ??? ;;; --- ***", &[]),
+        ("🙂🙂 👍🏽 🇯🇵🇺🇦 🏳️‍🌈", &[]),
+        (
+            "ישראל ומצרים חתמו על הסכם. Israel condemned Russia. רוסיה הגיבה.",
+            &["ISR", "RUS"][..],
+        ),
+        ("روسيا واليابان؟ Japan sanctioned Russia۔", &["JPN", "RUS"]),
+        (
+            "日本はロシアに制裁を科した。Japan sanctioned Russia。中国は棄権した。",
+            &["JPN", "RUS"],
+        ),
+        ("Japan\0sanctioned\0Russia.\0\0", &["JPN", "RUS"]),
+    ] {
+        let (ok, out, err) = classify_stdin(text.as_bytes(), &[]);
+        assert!(ok, "{text:?}: {err}");
+        let mut found = countries_in(out.trim());
+        found.sort();
+        assert_eq!(found, expect, "{text:?}");
+    }
+}
+
+/// JSON Lines and CSV articles with the same odd texts, and one JSON Lines record of 5 MB.
+#[test]
+fn odd_records_in_jsonl_and_csv() {
+    let texts = [
+        "",
+        "!!!",
+        "🙂",
+        "ישראל",
+        "日本",
+        "a\u{0}b",
+        "Japan sanctioned Russia.",
+    ];
+    let mut jsonl = String::new();
+    let mut csv = String::from("id,text\n");
+    for (i, t) in texts.iter().enumerate() {
+        jsonl.push_str(&serde_json::json!({"id": i, "text": t}).to_string());
+        jsonl.push('\n');
+        csv.push_str(&format!("{i},\"{t}\"\n"));
+    }
+    jsonl.push_str(
+        &serde_json::json!({"id": "big", "text": "Japan sanctioned Russia. ".repeat(200_000)})
+            .to_string(),
+    );
+    jsonl.push('\n');
+    let (ok, out, err) = classify_stdin(jsonl.as_bytes(), &["--input", "jsonl"]);
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), texts.len() + 1);
+    assert_eq!(countries_in(out.lines().last().unwrap()), ["JPN", "RUS"]);
+    let (ok, out, err) = classify_stdin(csv.as_bytes(), &["--input", "csv"]);
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), texts.len());
+}
+
+/// 200,000 labeled rows streamed through `evaluate` from standard input.
+#[test]
+fn two_hundred_thousand_rows_through_evaluate() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("rows.csv");
+    synthetic_csv(&data, 200_000);
+    let t = Instant::now();
+    let out = geostance()
+        .args(["evaluate", "-q", "--format", "json", "--model"])
+        .arg(model_path())
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.to_string().contains("200000"), "{v}");
+    assert!(t.elapsed() < Duration::from_secs(120), "{:?}", t.elapsed());
+}
+
+/// A CSV row whose text is 5 MB, naming its target 800,000 times (quadratic before the
+/// analyzer capped context mentions).
+#[test]
+fn five_megabyte_csv_cell_through_evaluate() {
+    let mut csv = String::from("text,target,stance\n\"");
+    csv.push_str(&"Japan ".repeat(850_000));
+    csv.push_str("\",Japan,favor\n");
+    let t = Instant::now();
+    let mut child = geostance()
+        .args(["evaluate", "-q", "--model"])
+        .arg(model_path())
+        .args(["--data", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(csv.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
+}
+
+/// Training on rows that hold no words is a clear error, not an empty model.
+#[test]
+fn training_on_texts_without_words_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("odd.csv");
+    std::fs::write(
+        &data,
+        "text,stance\n\"\",favor\n\"!!!\",against\n\"🙂\",favor\n",
+    )
+    .unwrap();
+    let out = geostance()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--model")
+        .arg(dir.path().join("m.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("none of the 3 texts has a word"), "{err}");
+    assert!(leftovers(dir.path(), &["odd.csv"]).is_empty());
+}

@@ -67,7 +67,8 @@ pub fn csv(data: &[u8]) {
                 if let Some((a, b)) = e.span {
                     assert!(e.text.get(a..b).is_some(), "span {a}..{b} does not fit");
                 }
-                assert!(e.line >= 2, "a data row starts after the header");
+                // Line 1 is possible: csv counts only `\n`, and a lone `\r` also ends a record.
+                assert!(e.line >= 1, "lines are 1-based");
             }
             Err(e) => assert!(!e.to_string().is_empty()),
         }
