@@ -176,7 +176,7 @@ impl std::error::Error for TooLong {}
 /// The message of a text over `limit` bytes.
 pub fn limit_message(limit: usize) -> String {
     format!(
-        "the text is larger than {}, the limit for one article or record (split it into smaller articles)",
+        "the text is larger than {}, the limit for one article or record (split it into smaller pieces)",
         human_bytes(limit)
     )
 }

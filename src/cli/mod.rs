@@ -258,7 +258,8 @@ fn evaluate(a: args::EvaluateArgs) -> Result<()> {
     let model = load_model(a.model.as_deref())?;
     let (reader, source) = open(&a.data)?;
     let cols = columns(&a.columns, None);
-    let it = CsvExamples::new(reader, source.clone(), &cols, true)?;
+    let it = CsvExamples::new(reader, source.clone(), &cols, true)?
+        .max_text_bytes(geostance::dataset::MAX_ROW_TEXT_BYTES);
     let heads = it.heads_present();
     let pb = spinner(a.quiet);
     let evals = pipeline::evaluate(&model, it, heads, &source, &|m| {
