@@ -237,6 +237,16 @@ fn bad_csv_input() {
             ..Case::default()
         },
         Case {
+            name: "text over the 1 MiB row limit",
+            files: vec![file(
+                "long.csv",
+                format!("stance,text\nfavor,\"{}\"\n", "word ".repeat(220_000)),
+            )],
+            args: &["train", "--data", "long.csv", "--model", "out.json"],
+            stderr: &["long.csv: line 2, column 2: the text is larger than 1 MiB"],
+            ..Case::default()
+        },
+        Case {
             name: "CSV that is not UTF-8 (train)",
             files: vec![file(
                 "latin1.csv",

@@ -675,36 +675,46 @@ fn two_hundred_thousand_rows_through_evaluate() {
     assert!(t.elapsed() < Duration::from_secs(120), "{:?}", t.elapsed());
 }
 
-/// A CSV row whose text is 5 MB, naming its target 800,000 times (quadratic before the
-/// analyzer capped context mentions).
+/// A CSV row whose text is just under the 1 MiB row limit and names its target 170,000 times
+/// (quadratic before the analyzer capped context mentions), then one just over the limit.
 #[test]
-fn five_megabyte_csv_cell_through_evaluate() {
-    let mut csv = String::from("text,target,stance\n\"");
-    csv.push_str(&"Japan ".repeat(850_000));
-    csv.push_str("\",Japan,favor\n");
+fn one_megabyte_csv_cell_through_evaluate() {
+    let evaluate = |csv: String| {
+        let mut child = geostance()
+            .args(["evaluate", "-q", "--model"])
+            .arg(model_path())
+            .args(["--data", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(csv.as_bytes());
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        out
+    };
+    let cell = |n: usize| {
+        format!(
+            "text,target,stance\nshort,Japan,favor\n\"{}\",Japan,favor\n",
+            "Japan ".repeat(n)
+        )
+    };
+    let max = geostance::dataset::MAX_ROW_TEXT_BYTES;
     let t = Instant::now();
-    let mut child = geostance()
-        .args(["evaluate", "-q", "--model"])
-        .arg(model_path())
-        .args(["--data", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(csv.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = evaluate(cell(max / 6));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    let out = evaluate(cell(max / 6 + 1));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        err.contains("<stdin>: line 3, column 1: the text is larger than 1 MiB"),
+        "{err}"
     );
-    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
 }
 
 /// Training on rows that hold no words is a clear error, not an empty model.
