@@ -567,3 +567,27 @@ fn failed_train_keeps_the_earlier_model() {
     assert_eq!(std::fs::read(&out).unwrap(), b"earlier model");
     assert_eq!(listing(dir.path()).len(), 2);
 }
+
+/// A folder with a symbolic link back to its parent: every article once (the loop repeated
+/// each file about 40 times, until the paths grew too long to open).
+#[cfg(unix)]
+#[test]
+fn regression_folder_symlink_loop_repeated_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("a");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("x.txt"), "Japan sanctioned Russia.").unwrap();
+    std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
+    let out = cargo_bin_cmd!("geostance")
+        .args(["classify", "--format", "json", "--model"])
+        .arg(&models().0)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}

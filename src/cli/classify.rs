@@ -248,13 +248,29 @@ fn articles(path: &Path, a: &ClassifyArgs) -> Result<ArticleIter> {
     }
 }
 
+/// The `.txt` files under `dir`, recursively. A folder reached twice (through a symbolic link
+/// that loops back) is read once: a loop used to repeat every file until paths grew too long.
 fn collect_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    collect_txt_in(dir, out, &mut seen)
+}
+
+fn collect_txt_in(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<()> {
+    let real = fs::canonicalize(dir)
+        .with_context(|| format!("{}: cannot read the folder", dir.display()))?;
+    if !seen.insert(real) {
+        return Ok(());
+    }
     let entries =
         fs::read_dir(dir).with_context(|| format!("{}: cannot read the folder", dir.display()))?;
     for e in entries {
         let p = e?.path();
         if p.is_dir() {
-            collect_txt(&p, out)?;
+            collect_txt_in(&p, out, seen)?;
         } else if p.extension().is_some_and(|x| x == "txt") {
             out.push(p);
         }
