@@ -8,12 +8,21 @@
 //! speaks of the country: `1 / sqrt(number of countries in the sentence)`, so a sentence about
 //! one country counts fully and a list of twelve abstainers counts little for each.
 //!
-//! For each head, the article-level scores are the weighted geometric mean of the sentence
-//! probabilities (summed log-probabilities, renormalised): `p(k) ∝ exp(Σₛ wₛ log pₛ(k) / Σₛ wₛ)`.
+//! A country's stance in an article is what the article says of it: a handful of sentences
+//! saying Japan sanctioned Russia make Japan `against` even if fifty other sentences mention
+//! Japan without taking a side. So for a head with a neutral label (`neutral`, `none`,
+//! `neither`), each sentence's **polar evidence** is `x = w · max(0, 1 − 2·p(neutral))`: zero for
+//! a sentence that does not take a side, up to `w` for one that clearly does. With `M = Σ x` and
+//! the side each polar sentence leans to, the article scores are
+//! `p(c) = (1 − e^−M) · side(c) + e^−M · mean(c)`, where `side` is the `x`-weighted share of the
+//! polar labels and `mean` the `w`-weighted mean of the sentence distributions (the picture when
+//! no sentence takes a side). Heads without a neutral label use the weighted geometric mean of
+//! the sentence probabilities.
+//!
 //! The label is the most probable one. Its **confidence** is that probability scaled by how much
-//! evidence there is: `p(label) · (1 − exp(−Σₛ wₛ))`. A country named once in passing in a
-//! crowded sentence therefore gets a low confidence instead of a confident guess; one discussed
-//! in three sentences of its own gets nearly its full probability.
+//! the article says about the country: `p(label) · (1 − e^−Σw)`. A country named once in
+//! passing in a crowded sentence therefore gets a low confidence instead of a confident guess;
+//! one discussed in three sentences of its own gets nearly its full probability.
 //!
 //! Russia is counted (mentions, sentiment) but gets no stance toward itself.
 //!
@@ -190,6 +199,17 @@ pub fn classify(
         entities.dedup();
         let weight = 1.0 / (entities.len() as f64).sqrt();
         for &e in &entities {
+            // A country named only as the scene of the war ("the invasion of Ukraine", "the war
+            // in Syria", "the Ukraine crisis") is not acting in this sentence: it counts little.
+            let scene_only = inside
+                .iter()
+                .filter(|m| m.entity == e)
+                .all(|m| is_scene_mention(sentence, m.start, m.end));
+            let weight = if scene_only {
+                weight * SCENE_WEIGHT
+            } else {
+                weight
+            };
             let name = gazetteer.get(e).map_or("", |x| x.name.as_str());
             let marks: Vec<Mark> = if mention_mode {
                 inside
@@ -278,13 +298,20 @@ pub fn classify(
                     .and_then(|(_, h)| h.labels.label(argmax(probs)))
                     .map(str::to_string)
             };
-            // Evidence: the sentences that weigh most and are most decided.
+            // Evidence: the sentences that best support the article-level labels, weighted by
+            // how directly they speak of the country.
             let mut order: Vec<&PairScore> = scored.iter().collect();
+            let chosen: Vec<Option<usize>> = heads
+                .iter()
+                .zip(&head_results)
+                .map(|((_, h), r)| r.as_ref().and_then(|r| h.labels.index(&r.label)))
+                .collect();
             let strength = |p: &PairScore| {
                 p.weight
                     * p.probs
                         .iter()
-                        .map(|v| v.iter().copied().fold(0.0, f64::max))
+                        .zip(&chosen)
+                        .map(|(v, c)| c.and_then(|c| v.get(c).copied()).unwrap_or(0.0))
                         .sum::<f64>()
             };
             order.sort_by(|a, b| {
@@ -405,28 +432,146 @@ fn bounded(
     out
 }
 
-/// Weighted geometric mean of the sentence probabilities of head `hi`, with the evidence-scaled
-/// confidence. `None` when there is nothing to aggregate.
+/// The weight factor of a sentence that names a country only as the scene of events.
+const SCENE_WEIGHT: f64 = 0.2;
+
+/// Whether the mention at `start..end` of `sentence` names the place where something happens
+/// rather than an actor: "war in|on X", "invasion of X", "attack(s) on X", "crisis/conflict/
+/// fighting/situation in X", or "X war|conflict|crisis|invasion".
+fn is_scene_mention(sentence: &str, start: usize, end: usize) -> bool {
+    let before: Vec<String> = sentence
+        .get(..start)
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .map(str::to_lowercase)
+        .collect();
+    let after = sentence
+        .get(end..)
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    let prep = before.first().map(String::as_str);
+    // "the invasion of Ukraine": skip an article between the preposition and the name.
+    let (prep, noun) = match (
+        prep,
+        before.get(1).map(String::as_str),
+        before.get(2).map(String::as_str),
+    ) {
+        (Some("the"), p, n) => (p, n),
+        (p, n, _) => (p, n),
+    };
+    const SCENE_NOUNS: &[&str] = &[
+        "war",
+        "invasion",
+        "attack",
+        "attacks",
+        "assault",
+        "crisis",
+        "conflict",
+        "fighting",
+        "situation",
+        "occupation",
+        "aggression",
+        "offensive",
+        "strikes",
+        "bombing",
+        "shelling",
+    ];
+    let noun_is_scene = noun.is_some_and(|n| SCENE_NOUNS.contains(&n));
+    let prep_ok = matches!(prep, Some("in" | "on" | "of" | "against" | "over"));
+    let followed_by_scene = after.as_deref().is_some_and(|a| {
+        matches!(
+            a,
+            "war" | "conflict" | "crisis" | "invasion" | "front" | "battlefield"
+        )
+    });
+    (prep_ok && noun_is_scene) || followed_by_scene
+}
+
+/// The label that means "no side" (`neutral`, `none`, `neither`, any case), if the head has one.
+fn neutral_index(labels: &[String]) -> Option<usize> {
+    labels.iter().position(|l| {
+        ["neutral", "none", "neither"]
+            .iter()
+            .any(|n| l.eq_ignore_ascii_case(n))
+    })
+}
+
+/// How much more a sentence's polar labels weigh than its neutral one (0 when it does not
+/// take a side). Many unsure sentences add up to nothing; one decided sentence counts.
+fn excess(probs: &[f64], neutral: usize) -> f64 {
+    let n = probs.get(neutral).copied().unwrap_or(0.0);
+    (1.0 - 2.0 * n).max(0.0)
+}
+
+/// Aggregates head `hi` over the scored sentences (see the module docs).
 fn aggregate(labels: &[String], scored: &[PairScore], hi: usize) -> Option<HeadResult> {
     let k = labels.len();
-    let mut acc = vec![0.0; k];
-    let mut total = 0.0;
-    for p in scored {
-        let probs = p.probs.get(hi)?;
-        for (a, &q) in acc.iter_mut().zip(probs) {
-            *a += p.weight * q.max(1e-12).ln();
-        }
-        total += p.weight;
-    }
-    if total <= 0.0 {
+    let total: f64 = scored.iter().map(|p| p.weight).sum();
+    if scored.is_empty() || total <= 0.0 {
         return None;
     }
-    for a in acc.iter_mut() {
-        *a /= total;
+    // The weighted mean of the sentence distributions: the picture when nothing stands out.
+    let mut mean = vec![0.0; k];
+    for p in scored {
+        for (m, &q) in mean.iter_mut().zip(p.probs.get(hi)?) {
+            *m += p.weight * q / total;
+        }
     }
-    crate::model::linear::softmax_in_place(&mut acc);
-    let best = argmax(&acc);
-    let p_best = acc.get(best).copied().unwrap_or(0.0);
+    let scores = match neutral_index(labels) {
+        Some(neutral) => {
+            // Polar evidence: sentences that take a side, and which side.
+            let mut mass = 0.0;
+            let mut side = vec![0.0; k];
+            for p in scored {
+                let probs = p.probs.get(hi)?;
+                let x = p.weight * excess(probs, neutral);
+                if x <= 0.0 {
+                    continue;
+                }
+                let polar: f64 = probs
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, _)| *c != neutral)
+                    .map(|(_, q)| q)
+                    .sum();
+                for (c, (s, &q)) in side.iter_mut().zip(probs).enumerate() {
+                    if c != neutral && polar > 0.0 {
+                        *s += x * q / polar;
+                    }
+                }
+                mass += x;
+            }
+            let p_polar = 1.0 - (-mass).exp();
+            (0..k)
+                .map(|c| {
+                    let direction = if mass > 0.0 {
+                        side.get(c).copied().unwrap_or(0.0) / mass
+                    } else {
+                        0.0
+                    };
+                    p_polar * direction + (1.0 - p_polar) * mean.get(c).copied().unwrap_or(0.0)
+                })
+                .collect::<Vec<f64>>()
+        }
+        None => {
+            // No neutral label: the weighted geometric mean of the sentence probabilities.
+            let mut acc = vec![0.0; k];
+            for p in scored {
+                for (a, &q) in acc.iter_mut().zip(p.probs.get(hi)?) {
+                    *a += p.weight * q.max(1e-12).ln() / total;
+                }
+            }
+            crate::model::linear::softmax_in_place(&mut acc);
+            acc
+        }
+    };
+    let best = argmax(&scores);
+    let p_best = scores.get(best).copied().unwrap_or(0.0);
     let confidence = p_best * (1.0 - (-total).exp());
     Some(HeadResult {
         label: labels.get(best)?.clone(),
@@ -434,7 +579,7 @@ fn aggregate(labels: &[String], scored: &[PairScore], hi: usize) -> Option<HeadR
         scores: labels
             .iter()
             .cloned()
-            .zip(acc.iter().map(|&v| round6(v)))
+            .zip(scores.iter().map(|&v| round6(v)))
             .collect(),
     })
 }
@@ -528,5 +673,23 @@ mod tests {
             );
         }
         assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+    }
+
+    fn scene(sentence: &str, name: &str) -> bool {
+        let start = sentence.find(name).unwrap();
+        is_scene_mention(sentence, start, start + name.len())
+    }
+
+    #[test]
+    fn scene_mentions_are_places_not_actors() {
+        assert!(scene(
+            "since the invasion of Ukraine, prices rose",
+            "Ukraine"
+        ));
+        assert!(scene("the war in Ukraine dragged on", "Ukraine"));
+        assert!(scene("the Ukraine war hit exports", "Ukraine"));
+        assert!(scene("Russia's attacks on Ukraine continued", "Ukraine"));
+        assert!(!scene("Ukraine thanked Poland", "Ukraine"));
+        assert!(!scene("Japan sent aid to Ukraine", "Ukraine"));
     }
 }

@@ -196,7 +196,7 @@ pub fn cv_text(folds: &[Vec<HeadEvaluation>]) -> String {
         let _ = writeln!(s, "== {head} ==");
         let _ = writeln!(
             s,
-            "{:<6} {:>7} {:>9} {:>9} {:>9}",
+            "{:<6} {:>7} {:>12} {:>12} {:>12}",
             "fold", "rows", "accuracy", "macro-F1", "F_avg"
         );
         let mut acc = Vec::new();
@@ -212,7 +212,7 @@ pub fn cv_text(folds: &[Vec<HeadEvaluation>]) -> String {
                 }
                 let _ = writeln!(
                     s,
-                    "{:<6} {:>7} {:>9} {:>9} {:>9}",
+                    "{:<6} {:>7} {:>12} {:>12} {:>12}",
                     i + 1,
                     r.n,
                     pct(r.accuracy),
@@ -231,7 +231,7 @@ pub fn cv_text(folds: &[Vec<HeadEvaluation>]) -> String {
         };
         let _ = writeln!(
             s,
-            "{:<6} {:>7} {:>9} {:>9} {:>9}\n",
+            "{:<6} {:>7} {:>12} {:>12} {:>12}\n",
             "mean",
             "",
             ms(&acc),

@@ -24,7 +24,7 @@ fn models() -> &'static (PathBuf, PathBuf) {
             cargo_bin_cmd!("geostance")
                 .args(["train", "-q", "--data", TINY_CSV, "--model"])
                 .arg(path)
-                .args(["--calibration-folds", "0"])
+                .args(["--no-calibrate"])
                 .assert()
                 .success();
         }

@@ -55,7 +55,10 @@ fn trigrams(text: &str) -> HashSet<[String; 3]> {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    words.windows(3).map(|w| [w[0].clone(), w[1].clone(), w[2].clone()]).collect()
+    words
+        .windows(3)
+        .map(|w| [w[0].clone(), w[1].clone(), w[2].clone()])
+        .collect()
 }
 
 #[test]
@@ -68,8 +71,16 @@ fn corpus_meets_the_data_card() {
 
     // Labels.
     for (name, allowed, get) in [
-        ("stance", ["against", "favor", "neutral"], (|r: &Row| r.stance.clone()) as fn(&Row) -> String),
-        ("sentiment", ["negative", "neutral", "positive"], |r: &Row| r.sentiment.clone()),
+        (
+            "stance",
+            ["against", "favor", "neutral"],
+            (|r: &Row| r.stance.clone()) as fn(&Row) -> String,
+        ),
+        (
+            "sentiment",
+            ["negative", "neutral", "positive"],
+            |r: &Row| r.sentiment.clone(),
+        ),
     ] {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for r in &rows {
@@ -79,7 +90,10 @@ fn corpus_meets_the_data_card() {
         for (label, c) in &counts {
             assert!(allowed.contains(&label.as_str()), "{name} label '{label}'");
             if name == "stance" {
-                assert!(*c as f64 >= 0.2 * n as f64, "stance '{label}' is {c} rows, under 20%");
+                assert!(
+                    *c as f64 >= 0.2 * n as f64,
+                    "stance '{label}' is {c} rows, under 20%"
+                );
             }
         }
     }
@@ -89,7 +103,9 @@ fn corpus_meets_the_data_card() {
     let mut countries = BTreeSet::new();
     let mut not_found = Vec::new();
     for r in &rows {
-        let id = g.lookup(&r.target).unwrap_or_else(|| panic!("target '{}' is not in the gazetteer", r.target));
+        let id = g
+            .lookup(&r.target)
+            .unwrap_or_else(|| panic!("target '{}' is not in the gazetteer", r.target));
         let e = g.entity(id);
         *codes.entry(e.code.clone()).or_default() += 1;
         if e.kind == EntityKind::Country {
@@ -99,17 +115,31 @@ fn corpus_meets_the_data_card() {
             not_found.push(format!("{} | {}", r.target, r.text));
         }
     }
-    println!("countries covered: {}, entities: {}", countries.len(), codes.len());
-    assert!(countries.len() >= 120, "at least 120 countries, found {}", countries.len());
+    println!(
+        "countries covered: {}, entities: {}",
+        countries.len(),
+        codes.len()
+    );
+    assert!(
+        countries.len() >= 120,
+        "at least 120 countries, found {}",
+        countries.len()
+    );
     for bloc in ["EU", "NATO", "ASEAN", "AU", "G7", "G20", "BRICS"] {
         assert!(codes.contains_key(bloc), "bloc {bloc} missing");
     }
     assert!(!codes.contains_key("RUS"), "Russia is never a target");
-    println!("targets the gazetteer does not find in their sentence: {}", not_found.len());
+    println!(
+        "targets the gazetteer does not find in their sentence: {}",
+        not_found.len()
+    );
     for s in not_found.iter().take(20) {
         println!("  {s}");
     }
-    assert!(not_found.len() * 100 <= n, "over 1% of rows name their target in a form the gazetteer misses");
+    assert!(
+        not_found.len() * 100 <= n,
+        "over 1% of rows name their target in a form the gazetteer misses"
+    );
 
     // Multi-country sentences with different labels.
     let mut by_text: HashMap<&str, Vec<&Row>> = HashMap::new();
@@ -118,14 +148,30 @@ fn corpus_meets_the_data_card() {
     }
     let multi: usize = by_text
         .values()
-        .filter(|v| v.len() >= 2 && v.iter().map(|r| (&r.stance, &r.sentiment)).collect::<HashSet<_>>().len() >= 2)
+        .filter(|v| {
+            v.len() >= 2
+                && v.iter()
+                    .map(|r| (&r.stance, &r.sentiment))
+                    .collect::<HashSet<_>>()
+                    .len()
+                    >= 2
+        })
         .map(Vec::len)
         .sum();
-    println!("rows from multi-country sentences with different labels: {multi} ({:.1}%)", 100.0 * multi as f64 / n as f64);
-    assert!(multi * 4 >= n, "at least 25% of rows from multi-country sentences with different labels");
+    println!(
+        "rows from multi-country sentences with different labels: {multi} ({:.1}%)",
+        100.0 * multi as f64 / n as f64
+    );
+    assert!(
+        multi * 4 >= n,
+        "at least 25% of rows from multi-country sentences with different labels"
+    );
     // One sentence, one passage.
     for (t, v) in &by_text {
-        assert!(v.iter().all(|r| r.passage == v[0].passage), "sentence in two passages: {t}");
+        assert!(
+            v.iter().all(|r| r.passage == v[0].passage),
+            "sentence in two passages: {t}"
+        );
     }
 
     // Near-duplicates: word 3-gram Jaccard >= 0.8 between different sentences.
@@ -160,8 +206,14 @@ fn corpus_meets_the_data_card() {
         }
     }
     let dup_rows: usize = dup_texts.iter().map(|&i| by_text[texts[i]].len()).sum();
-    println!("rows in near-duplicate pairs: {dup_rows} ({:.2}%)", 100.0 * dup_rows as f64 / n as f64);
-    assert!(dup_rows * 50 < n, "near-duplicates must stay under 2% of rows");
+    println!(
+        "rows in near-duplicate pairs: {dup_rows} ({:.2}%)",
+        100.0 * dup_rows as f64 / n as f64
+    );
+    assert!(
+        dup_rows * 50 < n,
+        "near-duplicates must stay under 2% of rows"
+    );
 }
 
 #[test]
@@ -175,7 +227,13 @@ fn train_and_test_are_the_corpus_split_by_passage() {
     let mut both: Vec<Row> = train.iter().chain(&test).cloned().collect();
     all.sort();
     both.sort();
-    assert!(all == both, "data/train.csv + data/test.csv differ from data/corpus: run scripts/split_corpus.py");
+    assert!(
+        all == both,
+        "data/train.csv + data/test.csv differ from data/corpus: run scripts/split_corpus.py"
+    );
     println!("train {} rows / test {} rows", train.len(), test.len());
-    assert!(test.len() * 10 >= all.len(), "the test split holds at least 10% of rows");
+    assert!(
+        test.len() * 10 >= all.len(),
+        "the test split holds at least 10% of rows"
+    );
 }

@@ -247,7 +247,14 @@ fn fuzz_text_harnesses_on_plain_odd_strings() {
 
 /// A seed model file with one JSON value replaced.
 fn seed_model_with(pointer: &str, value: serde_json::Value) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/model/logistic.json");
+    seed_with("logistic.json", pointer, value)
+}
+
+/// The seed model `name` with one JSON value replaced.
+fn seed_with(name: &str, pointer: &str, value: serde_json::Value) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds/model")
+        .join(name);
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     *doc.pointer_mut(pointer).unwrap() = value;
     serde_json::to_vec(&doc).unwrap()
@@ -299,14 +306,21 @@ fn regression_model_huge_weights_gave_nan_probabilities() {
     assert!(load_error(&bytes).contains("magnitude"));
     let bytes = seed_model_with("/heads/stance/temperature", serde_json::json!(1e-308));
     assert!(load_error(&bytes).contains("temperature"));
+    let bytes = seed_with(
+        "tuned.json",
+        "/heads/stance/offsets/0",
+        serde_json::json!(1e308),
+    );
+    assert!(load_error(&bytes).contains("offsets"));
 }
 
 /// fuzz/model_patch crash-dbee1dba: per-target weights near 1.8e19 tied two classes; the
 /// softmax computed `max + ln 2`, which rounds to `max`, and both classes got probability 1.
+/// (The first byte, the seed, was 0x74 when there were three seeds; 0x76 picks the same one.)
 #[test]
 fn regression_model_huge_tied_scores_summed_to_two() {
     harness::model_patch(&[
-        0x74, 0x61, 0x69, 0x12, 0x40, 0x60, 0x74, 0x63, 0x69, 0x12, 0x40, 0x60, 0x60, 0x60, 0x40,
+        0x76, 0x61, 0x69, 0x12, 0x40, 0x60, 0x74, 0x63, 0x69, 0x12, 0x40, 0x60, 0x60, 0x60, 0x40,
         0x60, 0x04, 0x60, 0x60, 0x40, 0x60, 0x04,
     ]);
 }
@@ -468,7 +482,7 @@ fn concurrent_trains_leave_one_whole_model() {
         .iter()
         .map(|data| {
             geostance()
-                .args(["train", "-q", "--calibration-folds", "0", "--data"])
+                .args(["train", "-q", "--no-calibrate", "--data"])
                 .arg(data)
                 .arg("--model")
                 .arg(&out)
@@ -504,8 +518,7 @@ fn model_path() -> &'static Path {
             .args([
                 "train",
                 "-q",
-                "--calibration-folds",
-                "0",
+                "--no-calibrate",
                 "--data",
                 TINY_CSV,
                 "--model",
@@ -706,7 +719,11 @@ fn one_megabyte_csv_cell_through_evaluate() {
     let max = geostance::dataset::MAX_ROW_TEXT_BYTES;
     let t = Instant::now();
     let out = evaluate(cell(max / 6));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
     let out = evaluate(cell(max / 6 + 1));
     assert_eq!(out.status.code(), Some(1));
@@ -724,7 +741,7 @@ fn training_on_texts_without_words_is_a_clear_error() {
     let data = dir.path().join("odd.csv");
     std::fs::write(
         &data,
-        "text,stance\n\"\",favor\n\"!!!\",against\n\"🙂\",favor\n",
+        "text,stance\n\"\",favor\n\"!!!\",against\n\"... ;\",favor\n",
     )
     .unwrap();
     let out = geostance()

@@ -88,6 +88,9 @@ pub enum TargetModeArg {
 /// Options shared by `train` and `cv`.
 #[derive(Debug, Args, Clone)]
 pub struct TrainingArgs {
+    /// Heads to train (of those the data has labels for).
+    #[arg(long, value_delimiter = ',', default_values = ["stance", "sentiment"], value_parser = ["stance", "sentiment"])]
+    pub heads: Vec<String>,
     /// Estimator.
     #[arg(long, value_enum, default_value_t = Estimator::Logistic)]
     pub estimator: Estimator,
@@ -107,9 +110,9 @@ pub struct TrainingArgs {
     /// Seed for every shuffle.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Folds used to calibrate probabilities (0 turns calibration off).
-    #[arg(long = "calibration-folds", default_value_t = 3)]
-    pub calibration_folds: usize,
+    /// Do not calibrate probabilities (by default a temperature is fitted on a held-out fifth).
+    #[arg(long = "no-calibrate")]
+    pub no_calibrate: bool,
     /// How targets shape the features.
     #[arg(long = "target-mode", value_enum, default_value_t = TargetModeArg::Auto)]
     pub target_mode: TargetModeArg,
@@ -147,6 +150,9 @@ pub struct TrainingArgs {
     /// Longest left/right n-gram at a target mention.
     #[arg(long = "context-ngrams", default_value_t = 2)]
     pub context_ngrams: usize,
+    /// Words after a negation or blocking cue marked as negated (0 turns it off).
+    #[arg(long = "negation-scope", default_value_t = 3)]
+    pub negation_scope: usize,
 }
 
 /// `train`.

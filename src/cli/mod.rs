@@ -117,8 +117,12 @@ fn columns(c: &args::ColumnArgs, group: Option<String>) -> Columns {
     }
 }
 
-/// Reads and concatenates labeled CSV files.
-fn read_examples(paths: &[PathBuf], cols: &Columns) -> Result<(Vec<Example>, [bool; 2])> {
+/// Reads and concatenates labeled CSV files; `heads` limits which label columns count.
+fn read_examples(
+    paths: &[PathBuf],
+    cols: &Columns,
+    heads_wanted: &[String],
+) -> Result<(Vec<Example>, [bool; 2])> {
     let mut all = Vec::new();
     let mut heads = [false, false];
     for p in paths {
@@ -127,6 +131,15 @@ fn read_examples(paths: &[PathBuf], cols: &Columns) -> Result<(Vec<Example>, [bo
         all.extend(rows);
         heads[0] |= h[0];
         heads[1] |= h[1];
+    }
+    for (present, name) in heads.iter_mut().zip(geostance::dataset::HEADS) {
+        *present &= heads_wanted.iter().any(|h| h == name);
+    }
+    if !heads.iter().any(|&h| h) {
+        bail!(
+            "none of the heads asked for ({}) has a label column in the data",
+            heads_wanted.join(", ")
+        );
     }
     Ok((all, heads))
 }
@@ -165,6 +178,7 @@ fn train_options(t: &TrainingArgs, data: &[PathBuf]) -> Result<TrainOptions> {
         context_window: t.context_window,
         context_ngrams: t.context_ngrams,
         clause_features: true,
+        negation_scope: t.negation_scope,
         min_df: t.min_df,
         max_df: t.max_df,
         max_features: t.max_features,
@@ -189,7 +203,7 @@ fn train_options(t: &TrainingArgs, data: &[PathBuf]) -> Result<TrainOptions> {
         max_iterations: t.max_iter,
         seed: t.seed,
         tune: t.tune,
-        calibration_folds: t.calibration_folds,
+        calibrate: !t.no_calibrate,
         data_names: data.iter().map(|p| p.display().to_string()).collect(),
     })
 }
@@ -218,7 +232,7 @@ fn train(a: args::TrainArgs) -> Result<()> {
     persist::check_writable(&a.model)?;
     persist::remove_stale_temp_files(&a.model, STALE_TEMP);
     let cols = columns(&a.columns, None);
-    let (examples, heads) = read_examples(&a.data, &cols)?;
+    let (examples, heads) = read_examples(&a.data, &cols, &a.training.heads)?;
     let pb = spinner(a.quiet || a.verbose);
     let verbose = a.verbose;
     let report = |m: &str| {
@@ -275,7 +289,7 @@ fn evaluate(a: args::EvaluateArgs) -> Result<()> {
 fn cv(a: args::CvArgs) -> Result<()> {
     let opts = train_options(&a.training, &a.data)?;
     let cols = columns(&a.columns, a.group.clone());
-    let (examples, heads) = read_examples(&a.data, &cols)?;
+    let (examples, heads) = read_examples(&a.data, &cols, &a.training.heads)?;
     let pb = spinner(a.quiet);
     let folds = {
         let _guard = (opts.estimator == ModelKind::NaiveBayes).then(quiet::StderrSilencer::new);

@@ -29,6 +29,15 @@ use crate::text::{Language, Stemmer};
 /// The marker that replaces the target's mentions.
 pub const TARGET_MARKER: &str = "<t>";
 
+/// The marker of the stance's object (Russia): its mentions get context features too, and the
+/// words between a target mention and an object mention become relation features.
+pub const OBJECT_MARKER: &str = "<ru>";
+
+/// Relation features are emitted for target/object mentions at most this many words apart.
+const MAX_RELATION_SPAN: usize = 12;
+/// The whole path between target and object becomes one feature when it is this short.
+const MAX_PATH_WORDS: usize = 5;
+
 /// A marked span of the text: a mention of the target or of another entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark {
@@ -73,10 +82,11 @@ const CLAUSE_OPENERS: &[&str] = &[
 /// Words longer than this (in bytes) are truncated before n-grams, bounding the work per token.
 const MAX_WORD_BYTES: usize = 64;
 
-/// Context terms come from at most this many mentions of the target per document. Each
-/// mention's same-clause terms cost as much as the clause is long, so without a cap a text
-/// repeating the target (`Japan Japan Japan ...`) took time and memory quadratic in its
-/// length; no real sentence names its target this often.
+/// Context terms come from at most this many mentions of the target, and of the stance's
+/// object, per document. Each mention's same-clause terms cost as much as the clause is long,
+/// and relations cost one per (target, object) pair, so without a cap a text repeating the
+/// names (`Japan sanctioned Russia Japan sanctioned Russia ...`) took time and memory
+/// quadratic in its length; no real sentence names a country this often.
 pub const MAX_CONTEXT_MENTIONS: usize = 16;
 
 /// Extracts terms from documents. Cheap to clone; safe to share between threads.
@@ -93,6 +103,7 @@ struct Scratch {
     /// (stem range, lower range, clause id)
     words: Vec<(usize, usize, usize, usize, u32)>,
     targets: Vec<usize>,
+    objects: Vec<usize>,
     term: String,
     norm: String,
     stem_cache: FxHashMap<Box<str>, Box<str>>,
@@ -151,6 +162,7 @@ impl Analyzer {
             lowers,
             words,
             targets,
+            objects,
             term,
             ..
         } = s;
@@ -181,6 +193,9 @@ impl Analyzer {
                 if i + n > n_words {
                     break;
                 }
+                if n == 1 && is_marker(stem_of(i)) {
+                    continue; // that a country is named says nothing of its stance
+                }
                 term.clear();
                 term.push_str("w:");
                 for k in i..i + n {
@@ -197,9 +212,13 @@ impl Analyzer {
         if let Some((cmin, cmax)) = p.char_ngrams {
             let mut chars: Vec<char> = Vec::with_capacity(MAX_WORD_BYTES + 2);
             for w in words.iter() {
+                let lower = lowers.get(w.2..w.3).unwrap_or("");
+                if lower.starts_with('<') {
+                    continue; // a marker: its word n-grams say enough
+                }
                 chars.clear();
                 chars.push(' ');
-                chars.extend(lowers.get(w.2..w.3).unwrap_or("").chars());
+                chars.extend(lower.chars());
                 chars.push(' ');
                 let len = chars.len();
                 for n in cmin..=cmax {
@@ -216,40 +235,109 @@ impl Analyzer {
             }
         }
 
+        // Words in the scope of a negation or blocking cue ("refused to impose sanctions",
+        // "barred imports of Russian diamonds", "has not condemned"): the next few words of the
+        // same clause, marked as negated.
+        if p.negation_scope > 0 {
+            for (i, w) in words.iter().enumerate() {
+                let cue = lowers.get(w.2..w.3).unwrap_or("");
+                if !is_negation_cue(cue) {
+                    continue;
+                }
+                for k in i + 1..(i + 1 + p.negation_scope).min(n_words) {
+                    let Some(wk) = words.get(k) else { break };
+                    if wk.4 != w.4 {
+                        break;
+                    }
+                    let stem = stem_of(k);
+                    if is_marker(stem) {
+                        continue;
+                    }
+                    term.clear();
+                    term.push_str("g:");
+                    term.push_str(stem);
+                    out(term);
+                }
+            }
+        }
+
         // Context of target mentions.
         if doc.target.is_some() && p.target_mode == TargetMode::Mention {
             if targets.is_empty() {
                 out("x:nomention");
             }
-            for &t in targets.iter().take(MAX_CONTEXT_MENTIONS) {
+            // Left and right n-grams of a mention, with the given prefixes.
+            let sides = |pos: usize,
+                         left: &str,
+                         right: &str,
+                         term: &mut String,
+                         out: &mut dyn FnMut(&str)| {
                 for n in 1..=p.context_ngrams {
-                    if t >= n {
+                    if pos >= n {
                         term.clear();
-                        term.push_str("l:");
-                        for k in t - n..t {
-                            if k > t - n {
+                        term.push_str(left);
+                        for k in pos - n..pos {
+                            if k > pos - n {
                                 term.push(' ');
                             }
                             term.push_str(stem_of(k));
                         }
-                        out(term);
+                        out(term.as_str());
                     }
-                    if t + n < n_words {
+                    if pos + n < n_words {
                         term.clear();
-                        term.push_str("r:");
-                        for k in t + 1..=t + n {
-                            if k > t + 1 {
+                        term.push_str(right);
+                        for k in pos + 1..=pos + n {
+                            if k > pos + 1 {
                                 term.push(' ');
                             }
                             term.push_str(stem_of(k));
                         }
+                        out(term.as_str());
+                    }
+                }
+            };
+            if !targets.is_empty() {
+                // The object's context ("sanctions against <ru>", "<ru> thanked").
+                for &q in objects.iter().take(MAX_CONTEXT_MENTIONS) {
+                    sides(q, "ql:", "qr:", term, &mut out);
+                }
+            }
+            let mut path = String::new();
+            for &t in targets.iter().take(MAX_CONTEXT_MENTIONS) {
+                sides(t, "l:", "r:", term, &mut out);
+                // Relations between this target mention and each object mention.
+                for &q in objects.iter().take(MAX_CONTEXT_MENTIONS) {
+                    let (a, b, dir) = if t < q { (t, q, '>') } else { (q, t, '<') };
+                    if b - a > MAX_RELATION_SPAN {
+                        continue;
+                    }
+                    path.clear();
+                    for k in a + 1..b {
+                        if !is_marker(stem_of(k)) {
+                            term.clear();
+                            term.push_str("b:");
+                            term.push_str(stem_of(k));
+                            out(term);
+                        }
+                        if !path.is_empty() {
+                            path.push(' ');
+                        }
+                        path.push_str(stem_of(k));
+                    }
+                    if b - a - 1 <= MAX_PATH_WORDS {
+                        term.clear();
+                        term.push('p');
+                        term.push(dir);
+                        term.push(':');
+                        term.push_str(&path);
                         out(term);
                     }
                 }
                 let lo = t.saturating_sub(p.context_window);
                 let hi = (t + p.context_window).min(n_words.saturating_sub(1));
                 for k in lo..=hi {
-                    if k != t {
+                    if k != t && !is_marker(stem_of(k)) {
                         term.clear();
                         term.push_str("n:");
                         term.push_str(stem_of(k));
@@ -259,7 +347,7 @@ impl Analyzer {
                 if p.clause_features {
                     let clause = words.get(t).map(|w| w.4);
                     for (k, w) in words.iter().enumerate() {
-                        if k != t && Some(w.4) == clause {
+                        if k != t && Some(w.4) == clause && !is_marker(stem_of(k)) {
                             term.clear();
                             term.push_str("s:");
                             term.push_str(stems.get(w.0..w.1).unwrap_or(""));
@@ -278,6 +366,7 @@ impl Analyzer {
         s.lowers.clear();
         s.words.clear();
         s.targets.clear();
+        s.objects.clear();
         let mut tokens: Vec<Token<'_>> = Vec::new();
         tokenize_into(doc.text, &mut tokens);
         let mut clause = 0u32;
@@ -302,6 +391,8 @@ impl Analyzer {
                 let marker = if m.target { TARGET_MARKER } else { m.marker };
                 if m.target {
                     s.targets.push(s.words.len());
+                } else if m.marker == OBJECT_MARKER {
+                    s.objects.push(s.words.len());
                 }
                 let (a, b) = push(&mut s.stems, marker);
                 let (c, d) = push(&mut s.lowers, marker);
@@ -309,6 +400,19 @@ impl Analyzer {
                 continue;
             }
             let text = truncate(tok.text, MAX_WORD_BYTES);
+            // A camel-case hashtag also yields its words: #StandWithUkraine -> stand with ukraine.
+            if let Some(tag) = text
+                .strip_prefix('#')
+                .filter(|t| t.chars().skip(1).any(char::is_uppercase))
+            {
+                for part in camel_parts(tag) {
+                    normalize_into(part, &mut s.norm);
+                    if s.norm.is_empty() || (p.stop_words && is_english_stop_word(&s.norm)) {
+                        continue;
+                    }
+                    self.push_word(s, clause);
+                }
+            }
             normalize_into(text, &mut s.norm);
             if s.norm.is_empty() {
                 continue;
@@ -319,19 +423,75 @@ impl Analyzer {
             if p.stop_words && is_english_stop_word(&s.norm) {
                 continue;
             }
-            let (c, d) = push(&mut s.lowers, &s.norm);
-            let (a, b) = match s.stem_cache.get(s.norm.as_str()) {
-                Some(stem) => push(&mut s.stems, stem),
-                None => {
-                    let stem: Box<str> = self.stemmer.stem(&s.norm).into();
-                    let r = push(&mut s.stems, &stem);
-                    s.stem_cache.insert(s.norm.as_str().into(), stem);
-                    r
-                }
-            };
-            s.words.push((a, b, c, d, clause));
+            self.push_word(s, clause);
         }
     }
+
+    /// Appends the word in `s.norm` (lowercase form and stem) to the word list.
+    fn push_word(&self, s: &mut Scratch, clause: u32) {
+        let (c, d) = push(&mut s.lowers, &s.norm);
+        let (a, b) = match s.stem_cache.get(s.norm.as_str()) {
+            Some(stem) => push(&mut s.stems, stem),
+            None => {
+                let stem: Box<str> = self.stemmer.stem(&s.norm).into();
+                let r = push(&mut s.stems, &stem);
+                s.stem_cache.insert(s.norm.as_str().into(), stem);
+                r
+            }
+        };
+        s.words.push((a, b, c, d, clause));
+    }
+}
+
+/// Splits a camel-case word at lowercase-to-uppercase and letter-digit boundaries.
+fn camel_parts(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in word.char_indices() {
+        if let Some(p) = prev {
+            let boundary = (p.is_lowercase() && c.is_uppercase())
+                || (p.is_alphabetic() && c.is_ascii_digit())
+                || (p.is_ascii_digit() && c.is_alphabetic());
+            if boundary {
+                if let Some(part) = word.get(start..i) {
+                    parts.push(part);
+                }
+                start = i;
+            }
+        }
+        prev = Some(c);
+    }
+    if let Some(part) = word.get(start..).filter(|p| !p.is_empty()) {
+        parts.push(part);
+    }
+    parts
+}
+
+/// Words that negate or block what follows (lowercase, unstemmed).
+fn is_negation_cue(word: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "not", "no", "never", "nor", "without", "cannot", "neither", "ban", "bans", "banned",
+        "banning", "bar", "bars", "barred", "barring", "end", "ends", "ended", "ending", "cut",
+        "cuts", "cutting", "stop", "stops", "stopped", "stopping", "halt", "halts", "halted",
+        "halting", "veto", "vetoed", "vetoes", "vetoing", "shun", "shunned", "shuns",
+    ];
+    // Longer stems: any inflection ("refused", "declining", "rejects", "suspended").
+    const PREFIX: &[&str] = &[
+        "refus", "declin", "reject", "suspend", "block", "avoid", "oppos", "resist", "abandon",
+        "ceas",
+    ];
+    EXACT.contains(&word)
+        || word.ends_with("n't")
+        || PREFIX
+            .iter()
+            .any(|p| word.starts_with(p) && word.len() <= p.len() + 4)
+}
+
+/// Markers (`<t>`, `<ru>`, `<c>`, ...) are the only words starting with `<`: the tokenizer
+/// never produces one.
+fn is_marker(word: &str) -> bool {
+    word.starts_with('<')
 }
 
 fn push(buf: &mut String, s: &str) -> (usize, usize) {
@@ -509,10 +669,47 @@ mod tests {
     }
 
     #[test]
+    fn hashtags_yield_their_words() {
+        assert_eq!(
+            camel_parts("StandWithUkraine"),
+            ["Stand", "With", "Ukraine"]
+        );
+        assert_eq!(camel_parts("G7Summit"), ["G", "7", "Summit"]);
+        let a = analyzer(TargetMode::None);
+        let t = a.terms(&Doc::plain("#StandWithUkraine"));
+        assert!(t.contains(&"w:stand with ukrain".to_string()), "{t:?}");
+        assert!(t.contains(&"w:#standwithukraine".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn negation_scope_marks_the_next_words_of_the_clause() {
+        let a = Analyzer::new(
+            FeatureParams {
+                char_ngrams: None,
+                ..Default::default()
+            }
+            .check()
+            .unwrap(),
+        );
+        let t = a.terms(&Doc::plain(
+            "Serbia refused to impose sanctions, but traded",
+        ));
+        for neg in ["g:to", "g:impos", "g:sanction"] {
+            assert!(t.contains(&neg.to_string()), "{neg}: {t:?}");
+        }
+        assert!(
+            !t.contains(&"g:trade".to_string()),
+            "the clause ends at the comma"
+        );
+        assert!(is_negation_cue("hasn't") && is_negation_cue("barred") && !is_negation_cue("bank"));
+        assert!(!is_negation_cue("endorsed") && !is_negation_cue("endorse"));
+    }
+
+    #[test]
     fn empty_and_odd_input() {
         let a = analyzer(TargetMode::None);
         assert!(a.terms(&Doc::plain("")).is_empty());
-        assert!(a.terms(&Doc::plain("🙂 ... !!!")).is_empty());
+        assert_eq!(a.terms(&Doc::plain("🙂 ... !!!")), ["w:🙂"]);
         let long = "x".repeat(10_000);
         assert_eq!(a.terms(&Doc::plain(&long)).len(), 1);
     }

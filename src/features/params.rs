@@ -48,6 +48,7 @@ impl TargetMode {
 /// | `context_window` | `4` | words either side of a target mention kept as window features | `0..=20` |
 /// | `context_ngrams` | `2` | longest left/right context n-gram at a mention | `0..=4` |
 /// | `clause_features` | `true` | words in the same clause as the mention | |
+/// | `negation_scope` | `3` | words after a negation or blocking cue marked as negated (0: off) | `0..=10` |
 /// | `min_df` | `2.0` | drop terms in fewer documents (≥ 1: a count; < 1: a fraction) | `> 0` |
 /// | `max_df` | `1.0` | drop terms in a larger fraction of documents | `(0, 1]` |
 /// | `max_features` | none | keep only the most frequent terms | `≥ 1` |
@@ -69,6 +70,9 @@ pub struct FeatureParams {
     pub context_ngrams: usize,
     /// Emit same-clause words of a target mention.
     pub clause_features: bool,
+    /// Words after a negation or blocking cue ("not", "refused", "barred") emitted as negated.
+    #[serde(default)]
+    pub negation_scope: usize,
     /// Minimum document frequency: a count when ≥ 1, a fraction of documents when < 1.
     pub min_df: f64,
     /// Maximum document frequency, as a fraction of documents.
@@ -91,6 +95,7 @@ impl Default for FeatureParams {
             context_window: 4,
             context_ngrams: 2,
             clause_features: true,
+            negation_scope: 3,
             min_df: 2.0,
             max_df: 1.0,
             max_features: None,
@@ -164,6 +169,13 @@ impl FeatureParams {
                 "context_window",
                 self.context_window.to_string(),
                 "at most 20",
+            ));
+        }
+        if self.negation_scope > 10 {
+            return Err(bad(
+                "negation_scope",
+                self.negation_scope.to_string(),
+                "at most 10",
             ));
         }
         if self.context_ngrams > 4 {

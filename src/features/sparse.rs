@@ -1,7 +1,7 @@
 //! A compressed sparse row matrix: the records type the models train and predict on.
 //!
 //! Rows are documents, columns are vocabulary ids. It implements linfa's
-//! [`Records`](linfa::dataset::Records), so it can sit in a linfa `DatasetBase` and go through
+//! [`Records`], so it can sit in a linfa `DatasetBase` and go through
 //! linfa's `Fit` and `Predict` traits. It is never densified.
 
 use linfa::dataset::Records;

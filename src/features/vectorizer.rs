@@ -22,8 +22,26 @@ pub struct Vectorizer {
     terms: Vec<String>,
     idf: Vec<f64>,
     n_docs: usize,
-    index: FxHashMap<Box<str>, u32>,
+    /// Term hash -> column (see [`term_hash`]).
+    index: FxHashMap<u64, u32>,
 }
+
+/// A 64-bit hash of a term: FxHash over its bytes, then the SplitMix64 finaliser so every bit
+/// depends on every input bit. Terms are looked up by this hash alone (no string comparison on
+/// the hot path); two vocabulary terms with the same hash would share a column, which for a
+/// vocabulary of a million terms has a probability around 3·10⁻⁸.
+pub fn term_hash(term: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(term.as_bytes());
+    let mut z = h.finish() ^ (term.len() as u64).rotate_left(32);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Document-frequency counts while fitting: hash -> (df, last document, the term).
+type DfMap = FxHashMap<u64, (u32, u32, Box<str>)>;
 
 /// The serialized form of a [`Vectorizer`] (inside the model file).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -55,18 +73,16 @@ impl Vectorizer {
             .par_chunks(per)
             .enumerate()
             .map(|(c, chunk)| {
-                let mut map: FxHashMap<Box<str>, (u32, u32)> = FxHashMap::default();
+                let mut map: DfMap = FxHashMap::default();
                 for (i, doc) in chunk.iter().enumerate() {
                     let id = (c * per + i) as u32;
-                    analyzer.analyze(doc, &mut |t| match map.get_mut(t) {
-                        Some(e) => {
-                            if e.1 != id {
-                                e.0 += 1;
-                                e.1 = id;
-                            }
-                        }
-                        None => {
-                            map.insert(t.into(), (1, id));
+                    analyzer.analyze(doc, &mut |t| {
+                        let e = map
+                            .entry(term_hash(t))
+                            .or_insert_with(|| (0, u32::MAX, t.into()));
+                        if e.1 != id {
+                            e.0 += 1;
+                            e.1 = id;
                         }
                     });
                 }
@@ -88,8 +104,8 @@ impl Vectorizer {
         let max_count = (p.max_df * n as f64).floor();
         let distinct = df.len();
         let mut kept: Vec<(Box<str>, u32)> = df
-            .into_iter()
-            .map(|(k, v)| (k, v.0))
+            .into_values()
+            .map(|(d, _, term)| (term, d))
             .filter(|&(_, d)| f64::from(d) >= min_count && f64::from(d) <= max_count)
             .collect();
         if let Some(max) = p.max_features {
@@ -101,7 +117,7 @@ impl Vectorizer {
         kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if distinct == 0 {
             return Err(Error::Data(format!(
-                "none of the {n} texts has a word to learn from (they are empty, or only punctuation, symbols or emoji)"
+                "none of the {n} texts has a word to learn from (they are empty or only punctuation)"
             )));
         }
         if kept.is_empty() {
@@ -121,11 +137,12 @@ impl Vectorizer {
     }
 
     fn assemble(analyzer: Analyzer, terms: Vec<String>, idf: Vec<f64>, n_docs: usize) -> Self {
-        let index = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (Box::<str>::from(t.as_str()), i as u32))
-            .collect();
+        let mut index: FxHashMap<u64, u32> = FxHashMap::default();
+        index.reserve(terms.len());
+        for (i, t) in terms.iter().enumerate() {
+            // On a (vanishingly rare) hash collision the first term keeps the slot.
+            index.entry(term_hash(t)).or_insert(i as u32);
+        }
         Vectorizer {
             analyzer,
             terms,
@@ -202,7 +219,10 @@ impl Vectorizer {
 
     /// The column of a term.
     pub fn column(&self, term: &str) -> Option<usize> {
-        self.index.get(term).map(|&i| i as usize)
+        self.index
+            .get(&term_hash(term))
+            .map(|&i| i as usize)
+            .filter(|&i| self.terms.get(i).is_some_and(|t| t == term))
     }
 
     /// The IDF of a column.
@@ -214,7 +234,7 @@ impl Vectorizer {
     pub fn transform_one(&self, doc: &Doc<'_>) -> (Vec<u32>, Vec<f32>) {
         let mut ids: Vec<u32> = Vec::new();
         self.analyzer.analyze(doc, &mut |t| {
-            if let Some(&i) = self.index.get(t) {
+            if let Some(&i) = self.index.get(&term_hash(t)) {
                 ids.push(i);
             }
         });
@@ -259,12 +279,14 @@ impl Vectorizer {
 }
 
 /// Adds the document frequencies of `b` into `a`.
-fn merge(
-    mut a: FxHashMap<Box<str>, (u32, u32)>,
-    b: FxHashMap<Box<str>, (u32, u32)>,
-) -> FxHashMap<Box<str>, (u32, u32)> {
+fn merge(mut a: DfMap, b: DfMap) -> DfMap {
     for (k, v) in b {
-        a.entry(k).or_insert((0, 0)).0 += v.0;
+        match a.get_mut(&k) {
+            Some(e) => e.0 += v.0,
+            None => {
+                a.insert(k, v);
+            }
+        }
     }
     a
 }

@@ -4,7 +4,7 @@
 //! `Σᵢ sᵢ·(−log softmax(xᵢW + b)[yᵢ]) + α/2·‖W‖²` (the intercept is not penalised), divided by
 //! `Σᵢ sᵢ` so the stopping rule does not depend on the data size (the minimiser is the same).
 //! It is minimised with L-BFGS, as linfa-logistic does, on a [`CsrMatrix`] so the feature
-//! matrix is never densified. The minimiser is our in-place [`lbfgs`](super::lbfgs) (argmin's
+//! matrix is never densified. The minimiser is our in-place [`lbfgs`] (argmin's
 //! allocating implementation spent more time on bookkeeping than on gradients); a test checks it
 //! reaches the same minimum as argmin's L-BFGS. Cost and gradient are computed together in one
 //! pass over the non-zeros, in a fixed number of
@@ -154,6 +154,22 @@ where
 
     /// Fits on class indices `0..k`; `k` is one more than the largest index.
     fn fit(&self, dataset: &DatasetBase<CsrMatrix, T>) -> Result<LinearModel> {
+        self.fit_from(dataset, None)
+    }
+}
+
+impl ValidLogisticParams {
+    /// Like [`Fit::fit`], starting L-BFGS from `init` instead of zero (a warm start: the
+    /// objective is strictly convex, so the minimum is the same; only the path is shorter when
+    /// `init` is close, e.g. the model of the full data when fitting one of its folds).
+    ///
+    /// # Errors
+    /// As [`Fit::fit`].
+    pub fn fit_from<T: AsSingleTargets<Elem = usize>>(
+        &self,
+        dataset: &DatasetBase<CsrMatrix, T>,
+        init: Option<&LinearModel>,
+    ) -> Result<LinearModel> {
         let x = &dataset.records;
         let y: Vec<usize> = dataset.as_single_targets().iter().copied().collect();
         let n_classes = y.iter().copied().max().map_or(0, |m| m + 1);
@@ -172,11 +188,9 @@ where
         }
         let given = dataset.weights();
         let weights = sample_weights(&y, n_classes, given, self.balanced);
-        self.fit_raw(x, &y, &weights, n_classes)
+        self.fit_raw(x, &y, &weights, n_classes, init)
     }
-}
 
-impl ValidLogisticParams {
     /// Fits on explicit targets and sample weights.
     fn fit_raw(
         &self,
@@ -184,6 +198,7 @@ impl ValidLogisticParams {
         y: &[usize],
         weights: &[f64],
         n_classes: usize,
+        init: Option<&LinearModel>,
     ) -> Result<LinearModel> {
         let total: f64 = weights.iter().sum();
         if total.is_nan() || total <= 0.0 {
@@ -203,14 +218,36 @@ impl ValidLogisticParams {
             k: n_classes,
             n_features,
         };
-        let init = vec![0.0; (n_features + 1) * n_classes];
+        let mut start = vec![0.0; (n_features + 1) * n_classes];
+        if let Some(m) = init.filter(|m| {
+            m.n_classes == n_classes && m.n_features == used.as_ref().map_or(n_features, |u| u.1)
+        }) {
+            let k = n_classes;
+            for i in 0..n_features {
+                let col = used
+                    .as_ref()
+                    .and_then(|(u, _)| u.get(i).map(|&c| c as usize))
+                    .unwrap_or(i);
+                if let (Some(dst), Some(src)) = (
+                    start.get_mut(i * k..i * k + k),
+                    m.weights.get(col * k..col * k + k),
+                ) {
+                    dst.copy_from_slice(src);
+                }
+            }
+            if let Some(b) = start.get_mut(n_features * k..) {
+                for (dst, src) in b.iter_mut().zip(&m.bias) {
+                    *dst = *src;
+                }
+            }
+        }
         let outcome = lbfgs::minimize(
             |p, g| {
                 let (c, grad) = problem.compute(p);
                 g.copy_from_slice(&grad);
                 c
             },
-            init,
+            start,
             lbfgs::Settings {
                 memory: LBFGS_MEMORY,
                 max_iterations: self.max_iterations,

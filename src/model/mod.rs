@@ -33,6 +33,10 @@ pub struct Head {
     /// Per-target models (per-target mode only), keyed by the lowercased target.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub per_target: BTreeMap<String, LinearModel>,
+    /// Per-class offsets added to the scores (empty = none), chosen by `tune` on held-out folds
+    /// to maximise the head's score (F_avg or macro-F1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offsets: Vec<f64>,
     /// Temperature applied to scores before the softmax (1 = none), fitted on held-out folds.
     #[serde(default = "one")]
     pub temperature: f64,
@@ -69,6 +73,9 @@ impl Head {
     pub fn proba(&self, row: RowView<'_>, target: Option<&str>, out: &mut [f64]) {
         let m = self.model_for(target);
         m.scores_into(row, out);
+        for (v, o) in out.iter_mut().zip(&self.offsets) {
+            *v += o;
+        }
         if self.temperature != 1.0 && self.temperature > 0.0 {
             for v in out.iter_mut() {
                 *v /= self.temperature;
@@ -77,8 +84,9 @@ impl Head {
         linear::softmax_in_place(out);
     }
 
-    /// Checks shapes against the vectorizer, the weights (see [`LinearModel::validate`]), the
-    /// temperature range, and that labels are sorted and distinct with one count each.
+    /// Checks shapes against the vectorizer, the weights and offsets (see
+    /// [`LinearModel::validate`]), the temperature range, and that labels are sorted and
+    /// distinct with one count each.
     pub fn validate(&self, n_features: usize) -> Result<(), String> {
         for m in std::iter::once(&self.model).chain(self.per_target.values()) {
             m.validate()?;
@@ -95,6 +103,17 @@ impl Head {
                     m.n_classes
                 ));
             }
+        }
+        if !(self.offsets.is_empty() || self.offsets.len() == self.labels.len())
+            || self
+                .offsets
+                .iter()
+                .any(|o| !o.is_finite() || o.abs() > linear::MAX_WEIGHT)
+        {
+            return Err(format!(
+                "offsets must be one finite number of magnitude at most {:e} per label",
+                linear::MAX_WEIGHT
+            ));
         }
         if !(MIN_TEMPERATURE..=MAX_TEMPERATURE).contains(&self.temperature) {
             return Err(format!(

@@ -205,6 +205,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::io(source.clone(), e))?;
+    // Temporary files are created private (0600); a model is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(source.clone(), e))?;
+    }
     tmp.persist(path).map_err(|e| Error::io(source, e.error))?;
     // Make the rename itself durable (a power loss right after it keeps the new file).
     #[cfg(unix)]

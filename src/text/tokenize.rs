@@ -6,7 +6,8 @@
 //! - a `.` or `,` between two digits stays inside (`3.5`, `1,200`);
 //! - a leading `#` or `@` stays attached (`#SemST`, `@NATO`), as social-media text uses them.
 //!
-//! Everything else (spaces, punctuation, hyphens, emoji) separates tokens. Punctuation that
+//! An emoji is a token of its own (a flag, two regional indicators, is one token). Everything
+//! else (spaces, punctuation, hyphens, other symbols) separates tokens. Punctuation that
 //! ends a clause (`, ; : ( ) [ ] — – " “ ” ! ? .`) is reported as a clause break so that
 //! features can tell which words share a clause with a target mention.
 //!
@@ -35,6 +36,15 @@ fn is_mark(c: char) -> bool {
     // Combining marks (accents in decomposed text, Devanagari vowel signs, ...).
     matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x097F | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF)
         && !c.is_alphanumeric()
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// Emoji and pictographs (the common blocks); each becomes a token (they carry stance in tweets).
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF)
 }
 
 fn is_clause_break(c: char) -> bool {
@@ -80,6 +90,22 @@ pub fn tokenize_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
         if !starts_word {
             if is_clause_break(c) {
                 pending_break = true;
+            } else if is_emoji(c) {
+                // An emoji is a token of its own; a flag is a pair of regional indicators.
+                let mut end = i + c.len_utf8();
+                if is_regional_indicator(c) {
+                    if let Some(&(j, n)) = chars.peek().filter(|(_, n)| is_regional_indicator(*n)) {
+                        chars.next();
+                        end = j + n.len_utf8();
+                    }
+                }
+                out.push(Token {
+                    text: text.get(i..end).unwrap_or(""),
+                    start: i,
+                    end,
+                    clause_break_before: pending_break,
+                });
+                pending_break = false;
             }
             continue;
         }
@@ -247,9 +273,13 @@ mod tests {
 
     #[test]
     fn unicode_scripts_and_emoji() {
-        assert_eq!(texts("日本は制裁 🇯🇵 Россия"), ["日本は制裁", "Россия"]);
+        assert_eq!(
+            texts("日本は制裁 🇯🇵 Россия"),
+            ["日本は制裁", "🇯🇵", "Россия"]
+        );
         assert_eq!(normalize("РОССИЯ"), "россия");
-        assert!(tokenize("🙂🙂 !!! ...").is_empty());
+        assert_eq!(texts("🙂🙂 !!! ..."), ["🙂", "🙂"]);
+        assert!(tokenize("!!! ... «»").is_empty());
         assert!(tokenize("").is_empty());
         assert_eq!(texts("a\0b"), ["a", "b"]);
     }

@@ -258,10 +258,11 @@ pub fn model(data: &[u8]) {
 }
 
 /// Valid model files whose values [`model_patch`] replaces.
-const MODEL_SEEDS: [&str; 3] = [
+const MODEL_SEEDS: [&str; 4] = [
     include_str!("../../fuzz/seeds/model/logistic.json"),
     include_str!("../../fuzz/seeds/model/conjoin.json"),
     include_str!("../../fuzz/seeds/model/per-target.json"),
+    include_str!("../../fuzz/seeds/model/tuned.json"),
 ];
 
 /// Values that break assumptions: zero, negatives, huge and tiny numbers, wrong types.
