@@ -25,6 +25,13 @@
 //! one discussed in three sentences of its own gets nearly its full probability.
 //!
 //! Russia is counted (mentions, sentiment) but gets no stance toward itself.
+//!
+//! # Long sentences
+//!
+//! A "sentence" longer than [`MAX_SENTENCE_BYTES`] (a text without terminators, a table, a
+//! gigabyte on one line) is scored in pieces of at most that size, cut at whitespace and
+//! never inside a country mention. Each piece counts as a sentence, so the work per
+//! (sentence, country) pair and the size of an evidence sentence stay bounded.
 
 use std::collections::BTreeMap;
 
@@ -36,7 +43,11 @@ use crate::features::{Doc, Mark, RowView, TargetMode};
 use crate::model::Classifier;
 use crate::model::linear::argmax;
 use crate::pipeline::marker_for;
-use crate::text::sentences;
+use crate::text::sentences::{self, SentenceSpan};
+
+/// The longest span scored as one sentence, in bytes; longer sentences are cut (see the
+/// [module docs](self#long-sentences)).
+pub const MAX_SENTENCE_BYTES: usize = 4096;
 
 /// An article to classify.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,8 +162,8 @@ pub fn classify(
     opts: &ClassifyOptions,
 ) -> ArticleResult {
     let text = article.text.as_str();
-    let spans = sentences::split(text);
     let mentions = gazetteer.find(text);
+    let spans = bounded(sentences::split(text), text, &mentions, MAX_SENTENCE_BYTES);
     let mention_mode =
         model.vectorizer.analyzer().params().get().target_mode == TargetMode::Mention;
     let heads: Vec<(&String, &crate::model::Head)> = model.heads.iter().collect();
@@ -364,6 +375,63 @@ pub fn classify(
     }
 }
 
+/// Cuts spans longer than `max` bytes into pieces of at most `max` bytes (assumed to be at
+/// least the longest mention): at the last whitespace before the limit, moved back before a
+/// mention it would split; at the limit's char boundary when there is no whitespace. Pieces
+/// keep the [`SentenceSpan`] guarantees (non-empty, trimmed, in order).
+fn bounded(
+    spans: Vec<SentenceSpan>,
+    text: &str,
+    mentions: &[Mention],
+    max: usize,
+) -> Vec<SentenceSpan> {
+    if spans.iter().all(|s| s.end - s.start <= max) {
+        return spans;
+    }
+    let floor = |mut i: usize| {
+        while i > 0 && !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans {
+        let mut start = s.start;
+        while s.end - start > max {
+            let limit = floor(start + max);
+            let window = text.get(start..limit).unwrap_or("");
+            let mut cut = window
+                .rfind(char::is_whitespace)
+                .filter(|&i| i > 0)
+                .map_or(limit, |i| start + i);
+            // Not inside a mention: the first mention ending after the cut must start at or
+            // after it.
+            let k = mentions.partition_point(|m| m.end <= cut);
+            if let Some(m) = mentions.get(k).filter(|m| m.start < cut && m.start > start) {
+                cut = m.start;
+            }
+            if cut <= start {
+                cut = (start + 1..=s.end)
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(s.end);
+            }
+            let piece = text.get(start..cut).unwrap_or("").trim_end();
+            if !piece.is_empty() {
+                out.push(SentenceSpan {
+                    start,
+                    end: start + piece.len(),
+                });
+            }
+            let rest = text.get(cut..s.end).unwrap_or("");
+            start = cut + (rest.len() - rest.trim_start().len());
+        }
+        if start < s.end {
+            out.push(SentenceSpan { start, end: s.end });
+        }
+    }
+    out
+}
+
 /// The weight factor of a sentence that names a country only as the scene of events.
 const SCENE_WEIGHT: f64 = 0.2;
 
@@ -537,6 +605,73 @@ pub fn classify_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pieces(text: &str, max: usize) -> Vec<&str> {
+        let g = Gazetteer::builtin().unwrap();
+        let mentions = g.find(text);
+        let spans = bounded(sentences::split(text), text, &mentions, max);
+        for w in spans.windows(2) {
+            assert!(w[0].end <= w[1].start);
+        }
+        for m in &mentions {
+            assert!(
+                spans.iter().any(|s| s.start <= m.start && m.end <= s.end),
+                "mention {m:?} split"
+            );
+        }
+        let out: Vec<&str> = spans.iter().map(|s| s.as_str(text)).collect();
+        let joined: String = out.concat();
+        let all: String = text.split_whitespace().collect();
+        assert_eq!(joined.replace(char::is_whitespace, ""), all);
+        out
+    }
+
+    #[test]
+    fn long_sentences_are_cut_at_whitespace_outside_mentions() {
+        let text = "aaaa bbbb cccc North Korea dddd. Short one.";
+        let p = pieces(text, 20);
+        assert!(p.iter().all(|s| s.len() <= 20), "{p:?}");
+        assert!(p.contains(&"North Korea dddd."), "{p:?}");
+        assert_eq!(
+            pieces(text, 4096),
+            ["aaaa bbbb cccc North Korea dddd.", "Short one."]
+        );
+        // No whitespace: cut at char boundaries.
+        let cjk = "日本".repeat(20);
+        let p = pieces(&cjk, 10);
+        assert!(p.iter().all(|s| s.len() <= 10 && !s.is_empty()), "{p:?}");
+    }
+
+    /// A 400 kB single line naming Japan, Russia and India 60,000 times took 84 s and 1 GB in
+    /// `classify` (one sentence, every mention scored against every word of it); it is now
+    /// scored in pieces of at most MAX_SENTENCE_BYTES, which the evidence shows.
+    #[test]
+    fn regression_long_line_with_many_mentions_is_linear() {
+        let model = crate::model::persist::from_bytes(
+            include_bytes!("../fuzz/seeds/model/logistic.json"),
+            &crate::Source::Memory,
+        )
+        .unwrap();
+        let article = Article {
+            id: "long".into(),
+            text: "Japan sanctioned Russia and India abstained ".repeat(20_000),
+        };
+        let r = classify(
+            &model,
+            Gazetteer::builtin().unwrap(),
+            &article,
+            &ClassifyOptions::default(),
+        );
+        assert_eq!(r.countries.len(), 3);
+        assert!(r.countries.iter().all(|c| c.mentions == 20_000));
+        for c in &r.countries {
+            assert!(
+                c.evidence
+                    .iter()
+                    .all(|e| e.sentence.len() <= MAX_SENTENCE_BYTES)
+            );
+        }
+    }
 
     fn scene(sentence: &str, name: &str) -> bool {
         let start = sentence.find(name).unwrap();

@@ -18,7 +18,13 @@
 use std::io::Read;
 
 use crate::error::{Error, Position, Result, Source};
-use crate::input::{Utf8Reader, io_error};
+use crate::input::{MAX_TEXT_BYTES, Utf8Reader, io_error, limit_message};
+
+/// The largest text of one labeled row ([`read_all`], and `evaluate` in the command-line
+/// tool): 1 MiB. Labeled rows are sentences or short documents, and the analyzer holds a
+/// row's words and terms in memory (tens of bytes per byte of text), so a longer one is
+/// [`Error::Limit`]. Articles to classify may be longer ([`MAX_TEXT_BYTES`]).
+pub const MAX_ROW_TEXT_BYTES: usize = 1 << 20;
 
 /// The heads geostance trains and evaluates, in output order.
 pub const HEADS: [&str; 2] = ["stance", "sentiment"];
@@ -98,6 +104,7 @@ pub struct CsvExamples<R: Read> {
     source: Source,
     record: csv::StringRecord,
     done: bool,
+    max_text: usize,
 }
 
 impl<R: Read> std::fmt::Debug for CsvExamples<R> {
@@ -170,7 +177,15 @@ impl<R: Read> CsvExamples<R> {
             source,
             record: csv::StringRecord::new(),
             done: false,
+            max_text: MAX_TEXT_BYTES,
         })
+    }
+
+    /// Sets the largest text a row may hold (default [`MAX_TEXT_BYTES`]); a longer one is
+    /// [`Error::Limit`] naming its line. The whole record is read before the check.
+    pub fn max_text_bytes(mut self, limit: usize) -> Self {
+        self.max_text = limit;
+        self
     }
 
     /// Which heads have a column in this file, in [`HEADS`] order.
@@ -199,7 +214,18 @@ impl<R: Read> CsvExamples<R> {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         };
-        let text = r.get(self.layout.text).unwrap_or("").to_string();
+        let text = r.get(self.layout.text).unwrap_or("");
+        if text.len() > self.max_text {
+            return Err(Error::Limit {
+                source_name: self.source.clone(),
+                what: format!(
+                    "line {line}, column {}: {}",
+                    self.layout.text + 1,
+                    limit_message(self.max_text)
+                ),
+            });
+        }
+        let text = text.to_string();
         let target = get(self.layout.target).map(str::to_string);
         let labels = [
             get(self.layout.heads[0]).map(str::to_string),
@@ -296,7 +322,11 @@ fn csv_error(source: &Source, e: csv::Error) -> Error {
             len,
         } => Error::Csv {
             source_name: source.clone(),
-            pos: pos_of(pos.as_ref()),
+            // The column is the first field that is missing or extra.
+            pos: Position {
+                column: Some(len.min(expected_len) + 1),
+                ..pos_of(pos.as_ref())
+            },
             message: format!("expected {expected_len} fields like the header, found {len}"),
         },
         other => Error::Csv {
@@ -310,13 +340,15 @@ fn csv_error(source: &Source, e: csv::Error) -> Error {
 /// Reads every example of one input into memory.
 ///
 /// # Errors
-/// As [`CsvExamples::new`] and its items; [`Error::Empty`] when there are no data rows.
+/// As [`CsvExamples::new`] and its items; [`Error::Empty`] when there are no data rows;
+/// [`Error::Limit`] for a text over [`MAX_ROW_TEXT_BYTES`].
 pub fn read_all(
     reader: impl Read,
     source: Source,
     cols: &Columns,
 ) -> Result<(Vec<Example>, [bool; 2], bool)> {
-    let it = CsvExamples::new(reader, source.clone(), cols, true)?;
+    let it =
+        CsvExamples::new(reader, source.clone(), cols, true)?.max_text_bytes(MAX_ROW_TEXT_BYTES);
     let heads = it.heads_present();
     let has_target = it.has_target();
     let rows = it.collect::<Result<Vec<_>>>()?;
@@ -381,6 +413,20 @@ mod tests {
             }
             other => panic!("{other}"),
         }
+    }
+
+    #[test]
+    fn a_text_over_the_limit_names_its_line_and_column() {
+        let mut csv = String::from("id,text,stance\n1,short,favor\n2,");
+        csv.push_str(&"x".repeat(MAX_ROW_TEXT_BYTES + 1));
+        csv.push_str(",favor\n");
+        let e = read(&csv).unwrap_err();
+        assert!(matches!(e, Error::Limit { .. }), "{e:?}");
+        let e = e.to_string();
+        assert!(e.contains("line 3, column 2") && e.contains("1 MiB"), "{e}");
+        let it =
+            CsvExamples::new(csv.as_bytes(), Source::Memory, &Columns::default(), true).unwrap();
+        assert_eq!(it.filter(Result::is_ok).count(), 2);
     }
 
     #[test]

@@ -930,6 +930,8 @@ impl Classifier {
 
 /// Rows per evaluation batch: memory stays bounded whatever the file length.
 const EVAL_BATCH: usize = 8192;
+/// Text bytes per evaluation batch: memory stays bounded whatever the row length too.
+const EVAL_BATCH_BYTES: usize = 32 << 20;
 
 /// Evaluates `model` on labeled examples, streaming them in batches.
 ///
@@ -980,8 +982,12 @@ pub fn evaluate(
     let mut seen = 0usize;
     while examples.peek().is_some() {
         batch.clear();
-        for e in examples.by_ref().take(EVAL_BATCH) {
-            batch.push(e?);
+        let mut bytes = 0;
+        while batch.len() < EVAL_BATCH && bytes < EVAL_BATCH_BYTES {
+            let Some(e) = examples.next() else { break };
+            let e = e?;
+            bytes += e.text.len();
+            batch.push(e);
         }
         // Check labels first, so an unknown label fails before any scoring work.
         let mut truth: Vec<Vec<Option<usize>>> = Vec::with_capacity(heads.len());

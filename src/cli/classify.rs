@@ -11,10 +11,15 @@ use super::args::{ClassifyArgs, CountriesArgs, InputFormat, OutputFormat, Report
 use super::{load_model, open};
 use geostance::article::{Article, ArticleResult, ClassifyOptions, classify_all};
 use geostance::countries::Gazetteer;
+use geostance::input::{
+    MAX_TEXT_BYTES, Utf8Reader, io_error, limit_message, read_to_string_limited,
+};
 use geostance::{Error, Position, Source};
 
 /// Articles per parallel batch: memory stays bounded on endless input.
 const BATCH: usize = 64;
+/// Text bytes per batch: memory stays bounded on long articles too.
+const BATCH_BYTES: usize = 64 << 20;
 
 /// A source of articles, read lazily.
 type ArticleIter = Box<dyn Iterator<Item = Result<Article>>>;
@@ -68,13 +73,18 @@ pub(crate) fn classify(a: ClassifyArgs) -> Result<()> {
         while iter.peek().is_some() {
             batch.clear();
             let mut failure = None;
-            for item in iter.by_ref().take(BATCH) {
-                match item {
-                    Ok(article) => batch.push(article),
-                    Err(e) => {
+            let mut bytes = 0;
+            while batch.len() < BATCH && bytes < BATCH_BYTES {
+                match iter.next() {
+                    Some(Ok(article)) => {
+                        bytes += article.text.len();
+                        batch.push(article);
+                    }
+                    Some(Err(e)) => {
                         failure = Some(e);
                         break;
                     }
+                    None => break,
                 }
             }
             for r in classify_all(&model, gazetteer, &batch, &opts) {
@@ -210,7 +220,7 @@ fn articles(path: &Path, a: &ClassifyArgs) -> Result<ArticleIter> {
         files.sort();
         return Ok(Box::new(files.into_iter().map(|f| {
             let (reader, source) = open(&f)?;
-            let text = geostance::input::read_to_string(reader, &source)?;
+            let text = read_to_string_limited(reader, &source, MAX_TEXT_BYTES)?;
             Ok(Article {
                 id: f.display().to_string(),
                 text,
@@ -220,7 +230,7 @@ fn articles(path: &Path, a: &ClassifyArgs) -> Result<ArticleIter> {
     let (reader, source) = open(path)?;
     match a.input {
         InputFormat::Text => {
-            let text = geostance::input::read_to_string(reader, &source)?;
+            let text = read_to_string_limited(reader, &source, MAX_TEXT_BYTES)?;
             let id = if path.as_os_str() == "-" {
                 "-".to_string()
             } else {
@@ -238,13 +248,29 @@ fn articles(path: &Path, a: &ClassifyArgs) -> Result<ArticleIter> {
     }
 }
 
+/// The `.txt` files under `dir`, recursively. A folder reached twice (through a symbolic link
+/// that loops back) is read once: a loop used to repeat every file until paths grew too long.
 fn collect_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    collect_txt_in(dir, out, &mut seen)
+}
+
+fn collect_txt_in(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<()> {
+    let real = fs::canonicalize(dir)
+        .with_context(|| format!("{}: cannot read the folder", dir.display()))?;
+    if !seen.insert(real) {
+        return Ok(());
+    }
     let entries =
         fs::read_dir(dir).with_context(|| format!("{}: cannot read the folder", dir.display()))?;
     for e in entries {
         let p = e?.path();
         if p.is_dir() {
-            collect_txt(&p, out)?;
+            collect_txt_in(&p, out, seen)?;
         } else if p.extension().is_some_and(|x| x == "txt") {
             out.push(p);
         }
@@ -253,13 +279,15 @@ fn collect_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// JSON Lines: one object per line with an id and a text field; blank lines are skipped.
+/// Lines are read one at a time and may be at most [`MAX_TEXT_BYTES`] long.
 fn jsonl(
     reader: Box<dyn Read>,
     source: Source,
     id_field: String,
     text_field: String,
 ) -> impl Iterator<Item = Result<Article>> {
-    let mut lines = BufReader::new(geostance::input::Utf8Reader::new(reader)).lines();
+    let mut input = BufReader::new(Utf8Reader::new(reader));
+    let mut buf: Vec<u8> = Vec::new();
     let mut n = 0u64;
     let mut done = false;
     std::iter::from_fn(move || {
@@ -268,44 +296,81 @@ fn jsonl(
         }
         loop {
             n += 1;
-            let line = match lines.next()? {
-                Ok(l) => l,
+            let at = |column: Option<u64>| Position {
+                line: n,
+                column,
+                byte: None,
+            };
+            buf.clear();
+            match (&mut input)
+                .take(MAX_TEXT_BYTES as u64 + 1)
+                .read_until(b'\n', &mut buf)
+            {
+                Ok(0) => return None,
+                Ok(_) => {}
                 Err(e) => {
                     done = true;
-                    return Some(Err(geostance::input::io_error(&source, e).into()));
+                    return Some(Err(io_error(&source, e).into()));
                 }
+            }
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+            } else if buf.len() > MAX_TEXT_BYTES {
+                done = true;
+                return Some(Err(Error::Limit {
+                    source_name: source.clone(),
+                    what: format!("line {n}: {}", limit_message(MAX_TEXT_BYTES)),
+                }
+                .into()));
+            }
+            // The reader checked UTF-8 already; this only fails if it did not.
+            let Ok(line) = std::str::from_utf8(&buf) else {
+                done = true;
+                return Some(Err(Error::Utf8 {
+                    source_name: source.clone(),
+                    pos: at(None),
+                }
+                .into()));
             };
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |message: String| -> anyhow::Error {
+            let bad = |column: Option<u64>, message: String| -> anyhow::Error {
                 Error::Json {
                     source_name: source.clone(),
-                    pos: Position {
-                        line: n,
-                        column: None,
-                        byte: None,
-                    },
+                    pos: at(column),
                     message,
                 }
                 .into()
             };
-            let v: serde_json::Value = match serde_json::from_str(&line) {
+            let v: serde_json::Value = match serde_json::from_str(line) {
                 Ok(v) => v,
                 Err(e) => {
                     done = true;
-                    return Some(Err(bad(format!(
-                        "{e} (expected one object like {{\"{id_field}\": ..., \"{text_field}\": ...}} per line)"
-                    ))));
+                    // serde_json counts lines within this one line; the position is ours.
+                    let full = e.to_string();
+                    let what = full
+                        .rsplit_once(" at line ")
+                        .map_or(full.as_str(), |(w, _)| w);
+                    return Some(Err(bad(
+                        Some(e.column() as u64),
+                        format!(
+                            "{what} (expected one object like {{\"{id_field}\": ..., \"{text_field}\": ...}} per line)"
+                        ),
+                    )));
                 }
             };
             let text = match v.get(&text_field).and_then(|t| t.as_str()) {
                 Some(t) => t.to_string(),
                 None => {
                     done = true;
-                    return Some(Err(bad(format!(
-                        "no string field '{text_field}' (rename it with --text-field)"
-                    ))));
+                    return Some(Err(bad(
+                        None,
+                        format!("no string field '{text_field}' (rename it with --text-field)"),
+                    )));
                 }
             };
             let id = match v.get(&id_field) {
@@ -346,7 +411,7 @@ fn csv_articles(
 pub(crate) fn countries(a: CountriesArgs) -> Result<()> {
     let path = a.path.unwrap_or_else(|| PathBuf::from("-"));
     let (reader, source) = open(&path)?;
-    let text = geostance::input::read_to_string(reader, &source)?;
+    let text = read_to_string_limited(reader, &source, MAX_TEXT_BYTES)?;
     let g = Gazetteer::builtin()?;
     let mut out = BufWriter::new(io::stdout().lock());
     let mentions = g.find(&text);

@@ -90,6 +90,7 @@ pub(crate) fn load_model(given: Option<&Path>) -> Result<Classifier> {
 pub(crate) fn open(path: &Path) -> Result<(Box<dyn Read>, Source)> {
     let source = Source::from_arg(path);
     let reader: Box<dyn Read> = match &source {
+        Source::File(p) if p.is_dir() => bail!("{}: is a folder: expected a file", p.display()),
         Source::File(p) => {
             Box::new(File::open(p).map_err(|e| geostance::Error::io(source.clone(), e))?)
         }
@@ -221,9 +222,15 @@ pub(crate) fn spinner(quiet: bool) -> ProgressBar {
     pb
 }
 
+/// Temporary model files older than this are left over from a killed run.
+const STALE_TEMP: Duration = Duration::from_secs(3600);
+
 fn train(a: args::TrainArgs) -> Result<()> {
     let start = Instant::now();
     let opts = train_options(&a.training, &a.data)?;
+    // Fail before training, not after it, when the model cannot be written.
+    persist::check_writable(&a.model)?;
+    persist::remove_stale_temp_files(&a.model, STALE_TEMP);
     let cols = columns(&a.columns, None);
     let (examples, heads) = read_examples(&a.data, &cols, &a.training.heads)?;
     let pb = spinner(a.quiet || a.verbose);
@@ -265,7 +272,8 @@ fn evaluate(a: args::EvaluateArgs) -> Result<()> {
     let model = load_model(a.model.as_deref())?;
     let (reader, source) = open(&a.data)?;
     let cols = columns(&a.columns, None);
-    let it = CsvExamples::new(reader, source.clone(), &cols, true)?;
+    let it = CsvExamples::new(reader, source.clone(), &cols, true)?
+        .max_text_bytes(geostance::dataset::MAX_ROW_TEXT_BYTES);
     let heads = it.heads_present();
     let pb = spinner(a.quiet);
     let evals = pipeline::evaluate(&model, it, heads, &source, &|m| {

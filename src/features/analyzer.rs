@@ -82,6 +82,13 @@ const CLAUSE_OPENERS: &[&str] = &[
 /// Words longer than this (in bytes) are truncated before n-grams, bounding the work per token.
 const MAX_WORD_BYTES: usize = 64;
 
+/// Context terms come from at most this many mentions of the target, and of the stance's
+/// object, per document. Each mention's same-clause terms cost as much as the clause is long,
+/// and relations cost one per (target, object) pair, so without a cap a text repeating the
+/// names (`Japan sanctioned Russia Japan sanctioned Russia ...`) took time and memory
+/// quadratic in its length; no real sentence names a country this often.
+pub const MAX_CONTEXT_MENTIONS: usize = 16;
+
 /// Extracts terms from documents. Cheap to clone; safe to share between threads.
 #[derive(Debug, Clone)]
 pub struct Analyzer {
@@ -292,15 +299,15 @@ impl Analyzer {
             };
             if !targets.is_empty() {
                 // The object's context ("sanctions against <ru>", "<ru> thanked").
-                for &q in objects.iter() {
+                for &q in objects.iter().take(MAX_CONTEXT_MENTIONS) {
                     sides(q, "ql:", "qr:", term, &mut out);
                 }
             }
             let mut path = String::new();
-            for &t in targets.iter() {
+            for &t in targets.iter().take(MAX_CONTEXT_MENTIONS) {
                 sides(t, "l:", "r:", term, &mut out);
                 // Relations between this target mention and each object mention.
-                for &q in objects.iter() {
+                for &q in objects.iter().take(MAX_CONTEXT_MENTIONS) {
                     let (a, b, dir) = if t < q { (t, q, '>') } else { (q, t, '<') };
                     if b - a > MAX_RELATION_SPAN {
                         continue;
@@ -626,6 +633,39 @@ mod tests {
         assert_eq!(t[0], "w:sanction");
         assert!(t.contains(&"c: sa".to_string()));
         assert!(t.contains(&"c:ns ".to_string()));
+    }
+
+    /// A 5,000-word sentence naming its target 2,500 times took quadratic time and memory
+    /// (every mention emitted every same-clause word): now the terms grow linearly.
+    #[test]
+    fn regression_repeated_target_is_not_quadratic() {
+        let a = analyzer(TargetMode::Mention);
+        let count = |n: usize| {
+            let text = "Japan sanctioned ".repeat(n);
+            let marks: Vec<Mark> = (0..n)
+                .map(|i| Mark {
+                    start: i * 17,
+                    end: i * 17 + 5,
+                    target: true,
+                    marker: "<c>",
+                })
+                .collect();
+            let mut terms = 0usize;
+            a.analyze(
+                &Doc {
+                    text: &text,
+                    target: Some("Japan"),
+                    marks: &marks,
+                },
+                &mut |_| terms += 1,
+            );
+            terms
+        };
+        let (small, big) = (count(250), count(2500));
+        assert!(
+            big < small * 12,
+            "{small} terms for 250 mentions, {big} for 2500"
+        );
     }
 
     #[test]

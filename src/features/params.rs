@@ -106,9 +106,21 @@ impl Default for FeatureParams {
 }
 
 /// Checked [`FeatureParams`]: only these can fit a vectorizer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Deserializing (a model file) runs [`FeatureParams::check`] too, so parameters read from a
+/// file are as valid as those built in code: a hand-edited `char_ngrams` of `[0, 3]` is an
+/// error, not a panic in the analyzer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct ValidFeatureParams(FeatureParams);
+
+impl<'de> Deserialize<'de> for ValidFeatureParams {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        FeatureParams::deserialize(d)?
+            .check()
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 impl ValidFeatureParams {
     /// The checked values.
@@ -222,5 +234,26 @@ mod tests {
         .check()
         .unwrap_err();
         assert!(e.to_string().contains("min_df"), "{e}");
+    }
+
+    /// Found by fuzzing model files: `char_ngrams: [0, 3]` loaded unchecked and the analyzer
+    /// panicked in `windows(0)`; a huge `context_window` overflowed `t + window`.
+    #[test]
+    fn regression_deserialized_params_are_checked() {
+        let good = serde_json::to_value(FeatureParams::default().check().unwrap()).unwrap();
+        let back: ValidFeatureParams = serde_json::from_value(good.clone()).unwrap();
+        assert_eq!(back.get(), &FeatureParams::default());
+        for (field, value) in [
+            ("char_ngrams", serde_json::json!([0, 3])),
+            ("word_ngrams", serde_json::json!([2, 1])),
+            ("context_window", serde_json::json!(u64::MAX)),
+            ("context_ngrams", serde_json::json!(1_000_000_000u64)),
+            ("max_df", serde_json::json!(0.0)),
+        ] {
+            let mut bad = good.clone();
+            bad[field] = value;
+            let e = serde_json::from_value::<ValidFeatureParams>(bad).unwrap_err();
+            assert!(e.to_string().contains(field), "{field}: {e}");
+        }
     }
 }

@@ -115,6 +115,11 @@ impl Vectorizer {
             }
         }
         kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if distinct == 0 {
+            return Err(Error::Data(format!(
+                "none of the {n} texts has a word to learn from (they are empty or only punctuation)"
+            )));
+        }
         if kept.is_empty() {
             return Err(Error::EmptyVocabulary {
                 detail: format!(
@@ -162,8 +167,18 @@ impl Vectorizer {
         if file.terms.windows(2).any(|w| w.first() >= w.get(1)) {
             return Err("vocabulary is not sorted and unique".into());
         }
-        if file.idf.iter().any(|v| !v.is_finite()) {
-            return Err("IDF values must be finite".into());
+        // fit stores ln((1 + n) / (1 + df)) + 1 with 1 <= df <= n: anything outside
+        // [1, ln(1 + n) + 1] was not written by fit, and a huge IDF overflows rows to NaN.
+        let max_idf = (1.0 + file.n_docs as f64).ln() + 1.0 + 1e-9;
+        if file
+            .idf
+            .iter()
+            .any(|&v| !(1.0 - 1e-9..=max_idf).contains(&v))
+        {
+            return Err(format!(
+                "IDF values must lie in [1, ln(1 + n_docs) + 1] = [1, {max_idf:.3}] for n_docs = {}",
+                file.n_docs
+            ));
         }
         if u32::try_from(file.terms.len()).is_err() {
             return Err("vocabulary too large".into());
@@ -344,8 +359,22 @@ mod tests {
         let mut bad = f.clone();
         bad.idf.pop();
         assert!(Vectorizer::from_file(bad).is_err());
-        let mut bad = f;
+        let mut bad = f.clone();
         bad.terms.reverse();
+        assert!(Vectorizer::from_file(bad).is_err());
+    }
+
+    /// Found by fuzzing model files: an IDF of 1e308 is finite, but tf × idf overflowed to
+    /// infinity, the row norm to NaN, and every probability with it.
+    #[test]
+    fn regression_huge_idf_is_rejected() {
+        let v = Vectorizer::fit(params(1.0), &docs(&["a b", "b c"])).unwrap();
+        let mut bad = v.to_file();
+        bad.idf[0] = 1e308;
+        let e = Vectorizer::from_file(bad).unwrap_err();
+        assert!(e.contains("IDF"), "{e}");
+        let mut bad = v.to_file();
+        bad.idf[0] = 0.5;
         assert!(Vectorizer::from_file(bad).is_err());
     }
 }

@@ -46,8 +46,14 @@ pub struct LinearModel {
     pub iterations: u64,
 }
 
+/// The largest weight or bias magnitude a model may have. Rows are L2-normalised, so scores
+/// stay far from overflowing (`|score| <= MAX_WEIGHT * (1 + sqrt(n_features))`); trained
+/// models are many orders of magnitude below it.
+pub const MAX_WEIGHT: f64 = 1e100;
+
 impl LinearModel {
-    /// Checks that the shapes agree and every number is finite.
+    /// Checks that the shapes agree and every number is finite and at most [`MAX_WEIGHT`] in
+    /// magnitude (so scores cannot overflow to infinity and probabilities to NaN).
     pub fn validate(&self) -> Result<(), String> {
         if self.n_classes == 0 {
             return Err("a head has no classes".into());
@@ -67,9 +73,11 @@ impl LinearModel {
             .weights
             .iter()
             .chain(&self.bias)
-            .any(|w| !w.is_finite())
+            .any(|w| !w.is_finite() || w.abs() > MAX_WEIGHT)
         {
-            return Err("weights must be finite numbers".into());
+            return Err(format!(
+                "weights must be finite numbers of magnitude at most {MAX_WEIGHT:e}"
+            ));
         }
         Ok(())
     }
@@ -125,11 +133,26 @@ pub fn round_significant(x: f64, digits: i32) -> f64 {
     if r.is_finite() { r } else { x }
 }
 
-/// Replaces scores by probabilities: `exp(z - logsumexp(z))`.
+/// Replaces scores by probabilities: `exp(z - max) / Σ exp(z - max)`.
+///
+/// Dividing by the sum (rather than subtracting `logsumexp(z)`) keeps the probabilities summing
+/// to 1 when the scores are so large that `max + ln(Σ …)` rounds back to `max`. Scores that are
+/// all infinite or NaN give the uniform distribution.
 pub fn softmax_in_place(z: &mut [f64]) {
-    let lse = log_sum_exp(z);
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !m.is_finite() {
+        let u = 1.0 / z.len().max(1) as f64;
+        z.iter_mut().for_each(|v| *v = u);
+        return;
+    }
+    let mut sum = 0.0;
     for v in z.iter_mut() {
-        *v = (*v - lse).exp();
+        *v = (*v - m).exp();
+        sum += *v;
+    }
+    // sum >= 1: the largest score contributes exp(0).
+    for v in z.iter_mut() {
+        *v /= sum;
     }
 }
 
@@ -208,6 +231,20 @@ mod tests {
         assert_eq!(log_sum_exp(&[]), f64::NEG_INFINITY);
     }
 
+    /// Found by fuzzing model files: with scores near 1e19, `max + ln(2)` rounded to `max`,
+    /// so two tied classes both got probability 1 (they summed to 2).
+    #[test]
+    fn regression_softmax_of_huge_tied_scores_sums_to_one() {
+        let mut z = [1.8e19, 1.8e19, 0.0];
+        softmax_in_place(&mut z);
+        assert_eq!(z, [0.5, 0.5, 0.0]);
+        let mut z = [f64::INFINITY, 0.0];
+        softmax_in_place(&mut z);
+        assert_eq!(z, [0.5, 0.5]);
+        let mut z: [f64; 0] = [];
+        softmax_in_place(&mut z);
+    }
+
     #[test]
     fn predicts_through_linfa_traits() {
         let m = LinearModel {
@@ -231,5 +268,26 @@ mod tests {
             ..m
         };
         assert!(bad.validate().is_err());
+    }
+
+    /// Found by fuzzing model files: finite but huge weights overflowed the scores to
+    /// infinity, and the softmax turned them into NaN probabilities.
+    #[test]
+    fn regression_huge_weights_are_rejected() {
+        let m = LinearModel {
+            kind: ModelKind::Logistic,
+            n_features: 1,
+            n_classes: 2,
+            weights: vec![1e308, -1e308],
+            bias: vec![0.0, 0.0],
+            iterations: 0,
+        };
+        assert!(m.validate().unwrap_err().contains("magnitude"));
+        let nan = LinearModel {
+            bias: vec![f64::NAN, 0.0],
+            weights: vec![0.0, 0.0],
+            ..m
+        };
+        assert!(nan.validate().is_err());
     }
 }

@@ -52,6 +52,12 @@ fn one() -> f64 {
     1.0
 }
 
+/// The smallest calibration temperature a model file may hold (training fits one in
+/// `[e^-3, e^3]`); with [`linear::MAX_WEIGHT`] it keeps scaled scores finite.
+pub const MIN_TEMPERATURE: f64 = 1e-6;
+/// The largest calibration temperature a model file may hold.
+pub const MAX_TEMPERATURE: f64 = 1e6;
+
 impl Head {
     /// The model used for `target`.
     pub fn model_for(&self, target: Option<&str>) -> &LinearModel {
@@ -78,7 +84,9 @@ impl Head {
         linear::softmax_in_place(out);
     }
 
-    /// Checks shapes against the vectorizer.
+    /// Checks shapes against the vectorizer, the weights and offsets (see
+    /// [`LinearModel::validate`]), the temperature range, and that labels are sorted and
+    /// distinct with one count each.
     pub fn validate(&self, n_features: usize) -> Result<(), String> {
         for m in std::iter::once(&self.model).chain(self.per_target.values()) {
             m.validate()?;
@@ -97,12 +105,31 @@ impl Head {
             }
         }
         if !(self.offsets.is_empty() || self.offsets.len() == self.labels.len())
-            || self.offsets.iter().any(|o| !o.is_finite())
+            || self
+                .offsets
+                .iter()
+                .any(|o| !o.is_finite() || o.abs() > linear::MAX_WEIGHT)
         {
-            return Err("offsets must be one finite number per label".into());
+            return Err(format!(
+                "offsets must be one finite number of magnitude at most {:e} per label",
+                linear::MAX_WEIGHT
+            ));
         }
-        if !(self.temperature.is_finite() && self.temperature > 0.0) {
-            return Err("temperature must be a positive number".into());
+        if !(MIN_TEMPERATURE..=MAX_TEMPERATURE).contains(&self.temperature) {
+            return Err(format!(
+                "temperature must be a number in [{MIN_TEMPERATURE:e}, {MAX_TEMPERATURE:e}], found {}",
+                self.temperature
+            ));
+        }
+        if LabelSet::from_sorted(self.labels.as_slice().to_vec()).is_none() {
+            return Err("labels must be sorted and distinct".into());
+        }
+        if self.class_counts.len() != self.labels.len() {
+            return Err(format!(
+                "a head has {} labels but {} class counts",
+                self.labels.len(),
+                self.class_counts.len()
+            ));
         }
         Ok(())
     }

@@ -14,7 +14,10 @@
 //!
 //! Saving writes to a temporary file in the destination's folder and renames it over the
 //! destination, so a failed or killed run never leaves a partial model, and an earlier model at
-//! that path survives until the new one is whole. The bytes depend only on the model: maps are
+//! that path survives until the new one is whole. Two runs writing the same path leave one of
+//! the two whole models. A run killed (SIGKILL) during that final write can leave its
+//! temporary file (`.geostance-XXXXXX.tmp`) behind; [`remove_stale_temp_files`] cleans those
+//! up (`geostance train` calls it for files older than an hour). The bytes depend only on the model: maps are
 //! sorted, floats are printed in their shortest round-trip form and the gzip header carries no
 //! time stamp.
 
@@ -85,11 +88,22 @@ pub fn from_bytes(bytes: &[u8], source: &Source) -> Result<Classifier> {
         source_name: source.clone(),
         message,
     };
+    if bytes.trim_ascii().is_empty() {
+        return Err(corrupt("the file is empty".into()));
+    }
     let mut owned = Vec::new();
     let json: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
         flate2::read::GzDecoder::new(bytes)
             .read_to_end(&mut owned)
-            .map_err(|e| corrupt(format!("gzip: {e}")))?;
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::UnexpectedEof
+                    || e.to_string().contains("incomplete")
+                {
+                    corrupt(format!("the file ends early (truncated?): gzip: {e}"))
+                } else {
+                    corrupt(format!("gzip: {e}"))
+                }
+            })?;
         &owned
     } else {
         bytes
@@ -149,6 +163,15 @@ pub fn from_bytes(bytes: &[u8], source: &Source) -> Result<Classifier> {
 /// As [`from_bytes`], plus [`Error::Io`] when the file cannot be read.
 pub fn load(path: &Path) -> Result<Classifier> {
     let source = Source::File(path.to_path_buf());
+    if path.is_dir() {
+        return Err(Error::io(
+            source,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "is a folder: expected a model file",
+            ),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(source.clone(), e))?;
     from_bytes(&bytes, &source)
 }
@@ -164,19 +187,19 @@ pub fn save(model: &Classifier, path: &Path) -> Result<()> {
     write_atomically(path, &bytes)
 }
 
+/// The name prefix of the temporary files [`write_atomically`] creates.
+pub const TEMP_PREFIX: &str = ".geostance-";
+/// The name suffix of the temporary files [`write_atomically`] creates.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 ///
 /// # Errors
 /// [`Error::Io`] naming `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let source = Source::File(path.to_path_buf());
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".geostance-")
-        .suffix(".tmp")
+    let dir = check_destination(path)?;
+    let mut tmp = temp_builder()
         .tempfile_in(dir)
         .map_err(|e| Error::io(source.clone(), e))?;
     tmp.write_all(bytes)
@@ -191,5 +214,100 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
             .map_err(|e| Error::io(source.clone(), e))?;
     }
     tmp.persist(path).map_err(|e| Error::io(source, e.error))?;
+    // Make the rename itself durable (a power loss right after it keeps the new file).
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
+}
+
+/// The folder `path` will be written in, after checking that it is one and that `path` is not
+/// a folder itself.
+fn check_destination(path: &Path) -> Result<&Path> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let problem = if !dir.is_dir() {
+        Some(format!(
+            "cannot write the file: the folder {} {}",
+            dir.display(),
+            if dir.exists() {
+                "is not a folder"
+            } else {
+                "does not exist"
+            }
+        ))
+    } else if path.is_dir() {
+        Some("is a folder: expected a file name".to_string())
+    } else {
+        None
+    };
+    match problem {
+        Some(m) => Err(Error::io(
+            Source::File(path.to_path_buf()),
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, m),
+        )),
+        None => Ok(dir),
+    }
+}
+
+/// Checks, before any long work, that [`write_atomically`] can write `path`: its folder exists,
+/// `path` is not a folder, and a temporary file can be created there (it is removed again).
+///
+/// # Errors
+/// [`Error::Io`] naming `path` and the problem.
+pub fn check_writable(path: &Path) -> Result<()> {
+    let dir = check_destination(path)?;
+    temp_builder()
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| Error::io(Source::File(path.to_path_buf()), e))
+}
+
+/// Removes temporary files of [`write_atomically`] in the folder of `path` that were last
+/// modified more than `older_than` ago: a run killed (SIGKILL, power loss) while writing leaves
+/// one behind. Younger ones may belong to a run that is writing right now and are kept.
+/// Returns how many were removed; errors are ignored (this is housekeeping).
+pub fn remove_stale_temp_files(path: &Path, older_than: std::time::Duration) -> usize {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > older_than);
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    // tempfile creates files readable by their owner only; ask for what a plain create gets
+    // (0o666 less the umask), so a model is as readable as any other file the user writes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
 }
