@@ -580,7 +580,7 @@ mod tests {
             lbfgs::Settings {
                 memory: 5,
                 max_iterations: 1000,
-                gradient_tolerance: 5e-4,
+                gradient_tolerance: 1e-9,
                 cost_tolerance: 0.0,
             },
         );
