@@ -340,6 +340,9 @@ struct FitSpec<'a> {
 /// A head's fitted models: the pooled one and the per-target ones.
 type HeadModels = (LinearModel, BTreeMap<String, LinearModel>);
 
+/// The models of each fold (`None` for folds not fitted).
+type FoldModels = Vec<Option<HeadModels>>;
+
 /// Fits one estimator on rows of `x`; logistic regression starts from `init` when given.
 fn fit_model(
     spec: &FitSpec<'_>,
@@ -438,8 +441,11 @@ fn fit_head_models(
     Ok((pooled, models))
 }
 
-/// Out-of-fold raw scores for every row (k-fold), used for tuning and calibration. Each fold's
-/// models start from `init` (the models of all rows): the minimum is the same, the path shorter.
+/// Out-of-fold raw scores for the rows of the folds in `which` (other rows keep zero scores),
+/// used for tuning and calibration, and the models of each of those folds. Fold `f`'s models
+/// start from `init[f]` when given: the same fold's models for a neighbouring alpha, never the
+/// models of all rows (which have seen the held-out fold: starting there would leak it into the
+/// scores whenever L-BFGS stops before the exact minimum).
 #[allow(clippy::too_many_arguments)]
 fn out_of_fold(
     spec: &FitSpec<'_>,
@@ -447,39 +453,28 @@ fn out_of_fold(
     y: &[usize],
     targets: &[Option<String>],
     folds: &[usize],
-    k: usize,
-    init: Option<&HeadModels>,
-) -> Result<Vec<Vec<f64>>> {
-    out_of_fold_only(spec, x, y, targets, folds, 0..k, init)
-}
-
-/// [`out_of_fold`] for some of the folds only (rows of the others keep zero scores).
-fn out_of_fold_only(
-    spec: &FitSpec<'_>,
-    x: &CsrMatrix,
-    y: &[usize],
-    targets: &[Option<String>],
-    folds: &[usize],
     which: std::ops::Range<usize>,
-    init: Option<&HeadModels>,
-) -> Result<Vec<Vec<f64>>> {
+    init: &[Option<HeadModels>],
+) -> Result<(Vec<Vec<f64>>, FoldModels)> {
     let n_classes = spec.n_classes;
-    type FoldScores = Vec<(usize, Vec<f64>)>;
-    let per_fold: Vec<Result<FoldScores>> = which
+    type FoldResult = (Vec<(usize, Vec<f64>)>, Option<HeadModels>);
+    let per_fold: Vec<Result<FoldResult>> = which
+        .clone()
         .into_par_iter()
         .map(|f| {
             let train: Vec<usize> = (0..y.len()).filter(|&i| folds.get(i) != Some(&f)).collect();
             let test: Vec<usize> = (0..y.len()).filter(|&i| folds.get(i) == Some(&f)).collect();
             if train.is_empty() || test.is_empty() {
-                return Ok(Vec::new());
+                return Ok((Vec::new(), None));
             }
             let ytr: Vec<usize> = train.iter().filter_map(|&i| y.get(i).copied()).collect();
             let ttr: Vec<Option<String>> = train
                 .iter()
                 .map(|&i| targets.get(i).cloned().flatten())
                 .collect();
-            let (pooled, per) = fit_head_models(spec, &x.select_rows(&train), &ytr, &ttr, init)?;
-            Ok(test
+            let start = init.get(f).and_then(Option::as_ref);
+            let (pooled, per) = fit_head_models(spec, &x.select_rows(&train), &ytr, &ttr, start)?;
+            let scores = test
                 .iter()
                 .map(|&i| {
                     let m = targets
@@ -491,18 +486,24 @@ fn out_of_fold_only(
                     m.scores_into(x.row(i), &mut s);
                     (i, s)
                 })
-                .collect())
+                .collect();
+            Ok((scores, Some((pooled, per))))
         })
         .collect();
     let mut scores = vec![vec![0.0; n_classes]; y.len()];
-    for fold in per_fold {
-        for (i, s) in fold? {
+    let mut models: FoldModels = vec![None; which.end];
+    for (f, fold) in which.zip(per_fold) {
+        let (fold_scores, fold_models) = fold?;
+        for (i, s) in fold_scores {
             if let Some(slot) = scores.get_mut(i) {
                 *slot = s;
             }
         }
+        if let Some(slot) = models.get_mut(f) {
+            *slot = fold_models;
+        }
     }
-    Ok(scores)
+    Ok((scores, models))
 }
 
 fn report_of(labels: &LabelSet, y: &[usize], scores: &[Vec<f64>]) -> Report {
@@ -748,42 +749,27 @@ fn train_head(
     let folds = stratified_folds(&data.y, 3, opts.seed);
     let calibrate = opts.calibrate && data.rows.len() >= 30;
     let mut tuned = None;
-    // The models on all rows for one alpha (warm-started from `prev`), and their 3-fold
-    // out-of-fold scores when wanted (each fold warm-started from them).
-    let fit_alpha = |alpha: f64,
-                     prev: Option<&HeadModels>,
-                     want_oof: bool|
-     -> Result<(HeadModels, Option<Vec<Vec<f64>>>)> {
-        let s = FitSpec { alpha, ..spec };
-        let full = fit_head_models(&s, &xh, &data.y, &data.targets, prev)?;
-        let oof = if want_oof {
-            Some(out_of_fold(
-                &s,
-                &xh,
-                &data.y,
-                &data.targets,
-                &folds,
-                3,
-                Some(&full),
-            )?)
-        } else {
-            None
-        };
-        Ok((full, oof))
-    };
     let (alpha, (model, per), oof) = match (opts.alpha, opts.tune) {
         (Some(_), _) | (None, false) => {
             let a = opts.alpha.unwrap_or(default_alpha(kind));
             progress(&format!("{name}: fitting on {} rows", data.rows.len()));
-            let (full, _) = fit_alpha(a, None, false)?;
+            let full = fit_head_models(
+                &FitSpec { alpha: a, ..spec },
+                &xh,
+                &data.y,
+                &data.targets,
+                None,
+            )?;
             (a, full, None)
         }
         (None, true) => {
-            // Strongest regularisation first: each alpha starts from the previous solution.
+            // Strongest regularisation first: every model (all rows, and each fold) starts from
+            // its own solution for the previous alpha.
             let mut grid: Vec<f64> = alpha_grid(kind).to_vec();
             grid.sort_by(|a, b| b.total_cmp(a));
             let mut best: Option<(f64, f64, HeadModels, Vec<Vec<f64>>)> = None;
             let mut prev: Option<HeadModels> = None;
+            let mut prev_folds: FoldModels = vec![None; 3];
             let mut seen = Vec::new();
             for (i, &a) in grid.iter().enumerate() {
                 progress(&format!(
@@ -791,14 +777,17 @@ fn train_head(
                     i + 1,
                     grid.len()
                 ));
-                let (full, oof) = fit_alpha(a, prev.as_ref(), true)?;
-                let oof = oof.unwrap_or_default();
+                let s = FitSpec { alpha: a, ..spec };
+                let full = fit_head_models(&s, &xh, &data.y, &data.targets, prev.as_ref())?;
+                let (oof, fold_models) =
+                    out_of_fold(&s, &xh, &data.y, &data.targets, &folds, 0..3, &prev_folds)?;
                 let score = head_score(&report_of(&data.labels, &data.y, &oof));
                 seen.push(json!({"alpha": a, "score": score}));
                 if best.as_ref().is_none_or(|b| score > b.0) {
                     best = Some((score, a, full.clone(), oof));
                 }
                 prev = Some(full);
+                prev_folds = fold_models;
             }
             let Some((_, a, full, oof)) = best else {
                 return Err(Error::Data("empty alpha grid".into()));
@@ -823,19 +812,11 @@ fn train_head(
         (_, false) => 1.0,
         (Some(s), true) => fit_temperature(&data.y, &s.iter().map(shift).collect::<Vec<_>>()),
         (None, true) => {
-            // One held-out fifth (stratified, seeded), its model warm-started from the full one.
+            // One held-out fifth (stratified, seeded), fitted from scratch on the other four.
             progress(&format!("{name}: calibrating on a held-out fifth"));
             let fifths = stratified_folds(&data.y, 5, opts.seed);
             let s = FitSpec { alpha, ..spec };
-            let scores = out_of_fold_only(
-                &s,
-                &xh,
-                &data.y,
-                &data.targets,
-                &fifths,
-                0..1,
-                Some(&(model.clone(), per.clone())),
-            )?;
+            let (scores, _) = out_of_fold(&s, &xh, &data.y, &data.targets, &fifths, 0..1, &[])?;
             let (ys, ss): (Vec<usize>, Vec<Vec<f64>>) = fifths
                 .iter()
                 .zip(data.y.iter().zip(&scores))

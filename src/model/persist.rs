@@ -109,7 +109,7 @@ pub fn from_bytes(bytes: &[u8], source: &Source) -> Result<Classifier> {
         bytes
     };
     let env: Envelope = serde_json::from_slice(json).map_err(|e| {
-        if e.is_eof() {
+        if e.is_eof() || error_at_end(json, &e) {
             corrupt(format!("the file ends early (truncated?): {e}"))
         } else if e.is_syntax() && !json.trim_ascii_start().starts_with(b"{") {
             Error::ModelFormat {
@@ -155,6 +155,25 @@ pub fn from_bytes(bytes: &[u8], source: &Source) -> Result<Classifier> {
         heads: file.heads,
         training: file.training,
     })
+}
+
+/// Whether a JSON error points at the last bytes of the input: a file cut inside a number
+/// ("0.12" cut to "0.") is reported as an invalid number, not as an early end.
+fn error_at_end(json: &[u8], e: &serde_json::Error) -> bool {
+    let mut line = 1;
+    let mut offset = 0;
+    for (i, &b) in json.iter().enumerate() {
+        if line == e.line() {
+            offset = i;
+            break;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    let at = offset + e.column();
+    let trimmed = json.trim_ascii_end().len();
+    at + 1 >= trimmed
 }
 
 /// Loads a model file.
