@@ -132,10 +132,23 @@ impl Analyzer {
     /// Calls `emit` once per term occurrence of `doc` (a term can be emitted several times:
     /// that is its term frequency).
     pub fn analyze(&self, doc: &Doc<'_>, emit: &mut dyn FnMut(&str)) {
+        self.analyze_parts(doc, emit, None);
+    }
+
+    /// Like [`Analyzer::analyze`], but when `words` is given the character n-grams are not
+    /// emitted: `words` receives each lowercase word instead, and the caller expands it with
+    /// [`Analyzer::char_ngrams`] (typically once per distinct word, through a cache). Words are
+    /// only handed out this way when character n-grams are on and not conjoined with the target.
+    pub fn analyze_parts(
+        &self,
+        doc: &Doc<'_>,
+        emit: &mut dyn FnMut(&str),
+        words: Option<&mut dyn FnMut(&str)>,
+    ) {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => self.analyze_with(doc, &mut scratch, emit),
+            Ok(mut scratch) => self.analyze_with(doc, &mut scratch, emit, words),
             // Re-entrant use from inside `emit`: fall back to a fresh scratch.
-            Err(_) => self.analyze_with(doc, &mut Scratch::default(), emit),
+            Err(_) => self.analyze_with(doc, &mut Scratch::default(), emit, words),
         })
     }
 
@@ -146,7 +159,44 @@ impl Analyzer {
         out
     }
 
-    fn analyze_with(&self, doc: &Doc<'_>, s: &mut Scratch, emit: &mut dyn FnMut(&str)) {
+    /// Whether [`Analyzer::analyze_parts`] hands words out instead of character n-grams.
+    pub fn splits_char_ngrams(&self) -> bool {
+        let p = self.params.get();
+        p.char_ngrams.is_some() && p.target_mode != TargetMode::Conjoin
+    }
+
+    /// Emits the character n-gram terms of one lowercase word (`c:` + the n-grams of the word
+    /// padded with a space on each side), exactly as [`Analyzer::analyze`] does.
+    pub fn char_ngrams(&self, word: &str, emit: &mut dyn FnMut(&str)) {
+        let Some((cmin, cmax)) = self.params.get().char_ngrams else {
+            return;
+        };
+        let mut chars: Vec<char> = Vec::with_capacity(word.len() + 2);
+        chars.push(' ');
+        chars.extend(word.chars());
+        chars.push(' ');
+        let len = chars.len();
+        let mut term = String::with_capacity(2 + 4 * cmax);
+        for n in cmin..=cmax {
+            if n > len {
+                break;
+            }
+            for window in chars.windows(n) {
+                term.clear();
+                term.push_str("c:");
+                term.extend(window.iter());
+                emit(&term);
+            }
+        }
+    }
+
+    fn analyze_with(
+        &self,
+        doc: &Doc<'_>,
+        s: &mut Scratch,
+        emit: &mut dyn FnMut(&str),
+        mut words_out: Option<&mut dyn FnMut(&str)>,
+    ) {
         let p = self.params.get();
         if s.stem_lang != Some(p.language) || s.stem_cache.len() > STEM_CACHE_LIMIT {
             s.stem_cache.clear();
@@ -208,29 +258,18 @@ impl Analyzer {
             }
         }
 
-        // Character n-grams inside space-padded lowercase words.
-        if let Some((cmin, cmax)) = p.char_ngrams {
-            let mut chars: Vec<char> = Vec::with_capacity(MAX_WORD_BYTES + 2);
+        // Character n-grams inside space-padded lowercase words (or the words themselves, for
+        // a caller that expands them through a cache).
+        if p.char_ngrams.is_some() {
+            let split = self.splits_char_ngrams();
             for w in words.iter() {
                 let lower = lowers.get(w.2..w.3).unwrap_or("");
                 if lower.starts_with('<') {
                     continue; // a marker: its word n-grams say enough
                 }
-                chars.clear();
-                chars.push(' ');
-                chars.extend(lower.chars());
-                chars.push(' ');
-                let len = chars.len();
-                for n in cmin..=cmax {
-                    if n > len {
-                        break;
-                    }
-                    for window in chars.windows(n) {
-                        term.clear();
-                        term.push_str("c:");
-                        term.extend(window.iter());
-                        out(term);
-                    }
+                match words_out.as_mut() {
+                    Some(f) if split => f(lower),
+                    _ => self.char_ngrams(lower, &mut |t| out(t)),
                 }
             }
         }

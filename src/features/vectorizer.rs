@@ -24,6 +24,90 @@ pub struct Vectorizer {
     n_docs: usize,
     /// Term hash -> column (see [`term_hash`]).
     index: FxHashMap<u64, u32>,
+    /// A process-unique id, so a thread's word cache knows whose columns it holds.
+    id: u64,
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Distinct words whose character n-grams are cached per thread before the cache is cleared.
+const WORD_CACHE_LIMIT: usize = 100_000;
+
+thread_local! {
+    /// (vectorizer id, word -> columns of its character n-grams).
+    static WORD_CACHE: std::cell::RefCell<(u64, FxHashMap<Box<str>, Box<[u32]>>)> =
+        std::cell::RefCell::new((0, FxHashMap::default()));
+}
+
+thread_local! {
+    /// A zeroed count per column, reused across documents (see [`count_dense`]).
+    static COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Distinct sorted columns and their counts, counting in `counts` (left all zero again).
+fn count_dense(counts: &mut Vec<u32>, ids: &[u32], n_cols: usize) -> (Vec<u32>, Vec<u32>) {
+    if counts.len() < n_cols {
+        counts.resize(n_cols, 0);
+    }
+    let mut cols = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if let Some(c) = counts.get_mut(id as usize) {
+            if *c == 0 {
+                cols.push(id);
+            }
+            *c += 1;
+        }
+    }
+    cols.sort_unstable();
+    let tfs = cols
+        .iter()
+        .map(|&id| counts.get_mut(id as usize).map_or(0, std::mem::take))
+        .collect();
+    (cols, tfs)
+}
+
+/// The same by sorting every occurrence (when the dense array is in use on this thread).
+fn count_sorted(mut ids: Vec<u32>) -> (Vec<u32>, Vec<u32>) {
+    ids.sort_unstable();
+    let mut cols = Vec::new();
+    let mut tfs: Vec<u32> = Vec::new();
+    for id in ids {
+        match (cols.last(), tfs.last_mut()) {
+            (Some(&last), Some(n)) if last == id => *n += 1,
+            _ => {
+                cols.push(id);
+                tfs.push(1);
+            }
+        }
+    }
+    (cols, tfs)
+}
+
+/// Words collected while analysing one document: one string buffer and their spans.
+#[derive(Default)]
+struct WordList {
+    buf: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl WordList {
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
+    }
+    fn push(&mut self, w: &str) {
+        let a = self.buf.len();
+        self.buf.push_str(w);
+        self.spans.push((a, self.buf.len()));
+    }
+    fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans
+            .iter()
+            .map(|&(a, b)| self.buf.get(a..b).unwrap_or(""))
+    }
 }
 
 /// A 64-bit hash of a term: FxHash over its bytes, then the SplitMix64 finaliser so every bit
@@ -74,17 +158,47 @@ impl Vectorizer {
             .enumerate()
             .map(|(c, chunk)| {
                 let mut map: DfMap = FxHashMap::default();
+                // Character n-grams are a function of the word: hash each word's once.
+                let mut word_hashes: FxHashMap<Box<str>, Box<[u64]>> = FxHashMap::default();
+                let mut words = WordList::default();
+                let split = analyzer.splits_char_ngrams();
                 for (i, doc) in chunk.iter().enumerate() {
                     let id = (c * per + i) as u32;
-                    analyzer.analyze(doc, &mut |t| {
-                        let e = map
-                            .entry(term_hash(t))
-                            .or_insert_with(|| (0, u32::MAX, t.into()));
+                    let count = |map: &mut DfMap, h: u64, t: &str| {
+                        let e = map.entry(h).or_insert_with(|| (0, u32::MAX, t.into()));
                         if e.1 != id {
                             e.0 += 1;
                             e.1 = id;
                         }
-                    });
+                    };
+                    words.clear();
+                    let mut collect = |w: &str| words.push(w);
+                    analyzer.analyze_parts(
+                        doc,
+                        &mut |t| count(&mut map, term_hash(t), t),
+                        if split { Some(&mut collect) } else { None },
+                    );
+                    for w in words.iter() {
+                        if let Some(hs) = word_hashes.get(w) {
+                            for &h in hs.iter() {
+                                // Every hash of a cached word is already in the map.
+                                if let Some(e) = map.get_mut(&h) {
+                                    if e.1 != id {
+                                        e.0 += 1;
+                                        e.1 = id;
+                                    }
+                                }
+                            }
+                        } else {
+                            let mut hs = Vec::new();
+                            analyzer.char_ngrams(w, &mut |t| {
+                                let h = term_hash(t);
+                                hs.push(h);
+                                count(&mut map, h, t);
+                            });
+                            word_hashes.insert(w.into(), hs.into());
+                        }
+                    }
                 }
                 map
             })
@@ -136,6 +250,45 @@ impl Vectorizer {
         Ok(Self::assemble(analyzer, terms, idf, n))
     }
 
+    /// Appends the columns of the character n-grams of `words`, through a per-thread cache of
+    /// each word's columns (cleared when another vectorizer uses the thread, or when it grows
+    /// past [`WORD_CACHE_LIMIT`]).
+    fn char_ids(&self, words: &WordList, ids: &mut Vec<u32>) {
+        WORD_CACHE.with(|cell| {
+            let Ok(mut cache) = cell.try_borrow_mut() else {
+                for w in words.iter() {
+                    self.word_ids(w, ids);
+                }
+                return;
+            };
+            let (owner, map) = &mut *cache;
+            if *owner != self.id || map.len() > WORD_CACHE_LIMIT {
+                map.clear();
+                *owner = self.id;
+            }
+            for w in words.iter() {
+                match map.get(w) {
+                    Some(cols) => ids.extend_from_slice(cols),
+                    None => {
+                        let mut cols = Vec::new();
+                        self.word_ids(w, &mut cols);
+                        ids.extend_from_slice(&cols);
+                        map.insert(w.into(), cols.into());
+                    }
+                }
+            }
+        });
+    }
+
+    /// The columns of one word's character n-grams.
+    fn word_ids(&self, word: &str, ids: &mut Vec<u32>) {
+        self.analyzer.char_ngrams(word, &mut |t| {
+            if let Some(&i) = self.index.get(&term_hash(t)) {
+                ids.push(i);
+            }
+        });
+    }
+
     fn assemble(analyzer: Analyzer, terms: Vec<String>, idf: Vec<f64>, n_docs: usize) -> Self {
         let mut index: FxHashMap<u64, u32> = FxHashMap::default();
         index.reserve(terms.len());
@@ -149,6 +302,7 @@ impl Vectorizer {
             idf,
             n_docs,
             index,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -233,27 +387,40 @@ impl Vectorizer {
     /// One document's sparse row: sorted column indices and L2-normalised TF-IDF values.
     pub fn transform_one(&self, doc: &Doc<'_>) -> (Vec<u32>, Vec<f32>) {
         let mut ids: Vec<u32> = Vec::new();
-        self.analyzer.analyze(doc, &mut |t| {
-            if let Some(&i) = self.index.get(&term_hash(t)) {
-                ids.push(i);
-            }
-        });
-        ids.sort_unstable();
-        let sublinear = self.analyzer.params().get().sublinear_tf;
-        let mut cols = Vec::new();
-        let mut vals: Vec<f64> = Vec::new();
-        let mut i = 0;
-        while let Some(&id) = ids.get(i) {
-            let mut j = i + 1;
-            while ids.get(j) == Some(&id) {
-                j += 1;
-            }
-            let tf = (j - i) as f64;
-            let tf = if sublinear { 1.0 + tf.ln() } else { tf };
-            cols.push(id);
-            vals.push(tf * self.idf.get(id as usize).copied().unwrap_or(1.0));
-            i = j;
+        let mut words = WordList::default();
+        let split = self.analyzer.splits_char_ngrams();
+        let mut collect = |w: &str| words.push(w);
+        self.analyzer.analyze_parts(
+            doc,
+            &mut |t| {
+                if let Some(&i) = self.index.get(&term_hash(t)) {
+                    ids.push(i);
+                }
+            },
+            if split { Some(&mut collect) } else { None },
+        );
+        if !words.is_empty() {
+            self.char_ids(&words, &mut ids);
         }
+        // Term frequencies: count into a per-thread dense array (no sort of every occurrence),
+        // then sort only the distinct columns.
+        let (cols, tfs) = COUNTS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut counts) => count_dense(&mut counts, &ids, self.terms.len()),
+            Err(_) => count_sorted(ids),
+        });
+        let sublinear = self.analyzer.params().get().sublinear_tf;
+        let vals: Vec<f64> = cols
+            .iter()
+            .zip(&tfs)
+            .map(|(&id, &n)| {
+                let tf = match (n, sublinear) {
+                    (1, _) => 1.0,
+                    (n, true) => 1.0 + f64::from(n).ln(),
+                    (n, false) => f64::from(n),
+                };
+                tf * self.idf.get(id as usize).copied().unwrap_or(1.0)
+            })
+            .collect();
         let norm = vals.iter().map(|v| v * v).sum::<f64>().sqrt();
         let vals = vals
             .into_iter()

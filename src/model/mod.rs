@@ -63,7 +63,14 @@ impl Head {
     pub fn model_for(&self, target: Option<&str>) -> &LinearModel {
         match target {
             Some(t) if !self.per_target.is_empty() => {
-                self.per_target.get(&target_key(t)).unwrap_or(&self.model)
+                let t = t.trim();
+                // Most targets are already keys (lowercase): look up without allocating.
+                let hit = if t.chars().any(char::is_uppercase) {
+                    self.per_target.get(&target_key(t))
+                } else {
+                    self.per_target.get(t)
+                };
+                hit.unwrap_or(&self.model)
             }
             _ => &self.model,
         }
