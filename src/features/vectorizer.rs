@@ -33,9 +33,11 @@ static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 /// Distinct words whose character n-grams are cached per thread before the cache is cleared.
 const WORD_CACHE_LIMIT: usize = 100_000;
 
+/// A thread's word cache: the id of the vectorizer it belongs to, and word -> columns.
+type WordCache = (u64, FxHashMap<Box<str>, Box<[u32]>>);
+
 thread_local! {
-    /// (vectorizer id, word -> columns of its character n-grams).
-    static WORD_CACHE: std::cell::RefCell<(u64, FxHashMap<Box<str>, Box<[u32]>>)> =
+    static WORD_CACHE: std::cell::RefCell<WordCache> =
         std::cell::RefCell::new((0, FxHashMap::default()));
 }
 
