@@ -644,6 +644,8 @@ def parse_time_v(stderr: str) -> dict:
             out["user"] = float(line.rsplit(": ", 1)[1])
         elif line.startswith("System time"):
             out["sys"] = float(line.rsplit(": ", 1)[1])
+        elif line.startswith("Minor (reclaiming a frame) page faults"):
+            out["minor_faults"] = int(line.rsplit(": ", 1)[1])
     return out
 
 
@@ -683,7 +685,8 @@ def bench_scale(a, ctx) -> list[dict]:
         info = json.loads(run_timed([a.geostance, "info", "--model", model], tmp=tmp)["stdout"])
         results.append({
             "rows": a.scale_rows, "wall": tv.get("wall"), "cpu": tv.get("user", 0) +
-            tv.get("sys", 0), "maxrss_kb": tv.get("maxrss_kb"),
+            tv.get("sys", 0), "sys": tv.get("sys"), "minor_faults": tv.get("minor_faults"),
+            "maxrss_kb": tv.get("maxrss_kb"),
             "features": info["vocabulary"], "target_mode": info["training"]["target_mode"],
             "heads": ", ".join(f"{h} ({v['rows']} rows)" for h, v in sorted(info["heads"].items())),
             "trained": trained[-1] if trained else "", "stages": stages,
@@ -705,7 +708,8 @@ def bench_scale(a, ctx) -> list[dict]:
     res = json.loads(r["stdout"].strip().splitlines()[-1])
     results.append({
         "rows": a.scale_rows, "wall": tv.get("wall"),
-        "cpu": tv.get("user", 0) + tv.get("sys", 0), "maxrss_kb": tv.get("maxrss_kb"),
+        "cpu": tv.get("user", 0) + tv.get("sys", 0), "sys": tv.get("sys"),
+        "minor_faults": tv.get("minor_faults"), "maxrss_kb": tv.get("maxrss_kb"),
         "features": res["features"], "target_mode": "target prepended to the text",
         "heads": "stance, sentiment: one LinearSVC each on one shared FeatureUnion",
         "system": "scikit-learn TF-IDF word1-3 + char_wb2-5 + LinearSVC (for comparison)",
@@ -803,12 +807,13 @@ def render(a, ctx, train, thr, scale) -> str:
         L.append("")
     if scale:
         L.append(f"## 3. Scale: geostance train on {a.scale_rows:,} synthetic rows\n")
-        L.append("| system | rows | wall s | CPU s | peak RSS KB | features | target mode | "
-                 "heads |")
-        L.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+        L.append("| system | rows | wall s | CPU s (of which sys) | minor page faults | "
+                 "peak RSS KB | features | target mode | heads |")
+        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
         for r in scale:
-            L.append(f"| {r['system']} | {r['rows']:,} | {fmt_s(r['wall'])} | "
-                     f"{fmt_s(r['cpu'])} | {fmt_int(r['maxrss_kb'])} | "
+            L.append(f"| {r['system']} | {r['rows']:,} | {fmt_s(r['wall'], 1)} | "
+                     f"{fmt_s(r['cpu'], 1)} ({fmt_s(r.get('sys'), 1)}) | "
+                     f"{fmt_int(r.get('minor_faults'))} | {fmt_int(r['maxrss_kb'])} | "
                      f"{fmt_int(r['features'])} | {r['target_mode']} | {r['heads']} |")
         L.append("")
         stages = [r for r in scale if r.get("stages")]
