@@ -768,8 +768,10 @@ def render(a, ctx, train, thr, scale) -> str:
     L.append("# geostance speed benchmark\n")
     L.append(f"- date: {ctx['date']}; machine: {cpu_model()}, {ctx['cores']} cores, "
              f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
-    L.append(f"- geostance: `{a.geostance}` (`{ctx['gs_version']}`), repository commit "
-             f"`{ctx['commit']}`{' (src/ has uncommitted changes!)' if ctx['dirty'] else ''}")
+    L.append(f"- geostance: `{a.geostance}` (`{ctx['gs_version']}`), repository HEAD "
+             f"`{ctx['commit']}`, last commit touching src/ or Cargo.* `{ctx['src_commit']}`"
+             f"{' (src/ has uncommitted changes!)' if ctx['dirty'] else ''}; binary built "
+             f"{ctx['binary_mtime']}")
     L.append(f"- Python {v['python']}, scikit-learn {v['sklearn']}, numpy {v['numpy']}, "
              f"scipy {v['scipy']}, fastText {v['fasttext']}")
     L.append(f"- data: `{a.benchmarks}`; repeats: {a.repeats}; seed: {a.seed}")
@@ -904,10 +906,13 @@ def main() -> None:
         "quiet": Quiet(a.wait_idle),
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "commit": git("rev-parse", "HEAD"),
+        "src_commit": git("log", "-1", "--format=%H", "--", "src", "Cargo.toml", "Cargo.lock"),
         "dirty": bool(git("status", "--porcelain", "--", "src", "Cargo.toml", "Cargo.lock")),
         "gs_version": subprocess.run([a.geostance, "--version"], capture_output=True,
                                      text=True).stdout.strip(),
         "versions": versions(),
+        "binary_mtime": datetime.datetime.fromtimestamp(os.path.getmtime(a.geostance))
+        .astimezone().strftime("%Y-%m-%d %H:%M %Z"),
     }
     log(f"temporary directory {tmp}")
     try:
