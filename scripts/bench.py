@@ -110,15 +110,36 @@ class Quiet:
         return b
 
 
+class Timer:
+    """Wall time, our CPU time, and the share of all CPUs that *other* processes used meanwhile
+    (from /proc/stat minus our own CPU time): 0 on an idle machine."""
+
+    HZ = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self):
+        self.stat0 = cpu_times()
+        self.c0 = time.process_time()
+        self.t0 = time.perf_counter()
+
+    def stop(self, own_cpu: float | None = None) -> dict:
+        wall = time.perf_counter() - self.t0
+        cpu = time.process_time() - self.c0 if own_cpu is None else own_cpu
+        t1, i1 = cpu_times()
+        total = (t1 - self.stat0[0]) / self.HZ
+        busy = total - (i1 - self.stat0[1]) / self.HZ
+        others = max(0.0, busy - cpu) / total if total > 0 else 0.0
+        return {"wall": wall, "cpu": cpu, "others": min(1.0, others)}
+
+
 def run_timed(cmd: list[str], env: dict | None = None, tmp: str = "/tmp") -> dict:
-    """Runs a command; returns wall time, the child's user+sys CPU time and max RSS."""
+    """Runs a command; returns wall time, the child's user+sys CPU time, others' load, max RSS."""
     out_path = os.path.join(tmp, "stdout.txt")
     err_path = os.path.join(tmp, "stderr.txt")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        t0 = time.perf_counter()
+        timer = Timer()
         p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
         _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
+        t = timer.stop(ru.ru_utime + ru.ru_stime)
         p.returncode = os.waitstatus_to_exitcode(status)
     with open(out_path, encoding="utf-8", errors="replace") as f:
         stdout = f.read()
@@ -127,23 +148,29 @@ def run_timed(cmd: list[str], env: dict | None = None, tmp: str = "/tmp") -> dic
     if p.returncode != 0:
         raise RuntimeError(f"{shlex.join(cmd)} failed ({p.returncode}):\n{stderr[-3000:]}")
     return {
-        "wall": wall,
-        "cpu": ru.ru_utime + ru.ru_stime,
+        **t,
         "maxrss_kb": ru.ru_maxrss,
         "stdout": stdout,
         "stderr": stderr,
     }
 
 
-def summary(walls: list[float], cpus: list[float] | None = None) -> dict:
-    s = {"best": min(walls), "median": statistics.median(walls), "runs": walls}
-    if cpus:
-        s["cpu_median"] = statistics.median(cpus)
-    return s
+def summary(runs: list[dict]) -> dict:
+    """Best and median wall time, median CPU time, others' load (median and during the best)."""
+    walls = [r["wall"] for r in runs]
+    best = min(runs, key=lambda r: r["wall"])
+    return {"best": best["wall"], "median": statistics.median(walls), "runs": walls,
+            "cpu_median": statistics.median(r["cpu"] for r in runs),
+            "others_median": statistics.median(r["others"] for r in runs),
+            "others_best": best["others"]}
 
 
 def fmt_s(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
+
+
+def fmt_pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
 
 
 def fmt_int(x: float | None) -> str:
@@ -268,12 +295,10 @@ def bench_train(a, ctx) -> list[dict]:
         cmd = [a.geostance, "train", "--data", *train_files, "--model", model,
                "--sentiment-col", "none_such", "-q", *extra]
         log(f"geostance train ({label}) x{a.repeats}")
-        walls, cpus = [], []
+        runs = []
         for _ in range(a.repeats):
             ctx["quiet"].wait()
-            r = run_timed(cmd, tmp=tmp)
-            walls.append(r["wall"])
-            cpus.append(r["cpu"])
+            runs.append(run_timed(cmd, tmp=tmp))
         ev = run_timed([a.geostance, "evaluate", "--model", model, "--data", test_file,
                         "--format", "json", "-q"], tmp=tmp)
         info = json.loads(run_timed([a.geostance, "info", "--model", model], tmp=tmp)["stdout"])
@@ -281,7 +306,7 @@ def bench_train(a, ctx) -> list[dict]:
         ctx["commands"].append(shlex.join(cmd))
         results.append({
             "system": f"geostance train ({label})",
-            **summary(walls, cpus),
+            **summary(runs),
             "f_avg": json.loads(ev["stdout"])["stance"]["f_avg"],
             "features": info["vocabulary"],
             "note": f"{note}; chose target mode `{info['training']['target_mode']}`; "
@@ -308,16 +333,15 @@ def bench_train(a, ctx) -> list[dict]:
                 name = f"scikit-learn TF-IDF word1-3 + char_wb2-5 + {est_name}" + (
                     ", one model per target" if per_target else ", pooled (target prepended)")
                 log(f"{name} x{a.repeats}")
-                walls, cpus = [], []
+                runs = []
                 for _ in range(a.repeats):
                     ctx["quiet"].wait()
-                    t0, c0 = time.perf_counter(), time.process_time()
+                    timer = Timer()
                     if per_target:
                         m = PerTarget(est, a.seed).fit(train_rows)
                     else:
                         m = sk_pipeline(est, a.seed).fit(x_train, y_train)
-                    walls.append(time.perf_counter() - t0)
-                    cpus.append(time.process_time() - c0)
+                    runs.append(timer.stop())
                 if per_target:
                     pred = m.predict([r["target"] for r in test_rows],
                                      [r["text"] for r in test_rows])
@@ -329,7 +353,7 @@ def bench_train(a, ctx) -> list[dict]:
                 with open(os.path.join(tmp, key + ".pkl"), "wb") as f:
                     pickle.dump(m, f)
                 ctx["py_models"].append(key)
-                results.append({"system": name, **summary(walls, cpus),
+                results.append({"system": name, **summary(runs),
                                 "f_avg": f_avg(y_test, pred), "features": nf,
                                 "note": "in-process fit on lists of strings; 1 thread"})
 
@@ -343,24 +367,23 @@ def bench_train(a, ctx) -> list[dict]:
         for threads in sorted({1, ctx["cores"]}):
             name = f"fastText supervised wordNgrams=2 epoch=25 thread={threads}"
             log(f"{name} x{a.repeats}")
-            walls, cpus = [], []
+            runs = []
             for _ in range(a.repeats):
                 ctx["quiet"].wait()
-                t0, c0 = time.perf_counter(), time.process_time()
+                timer = Timer()
                 with open(ft_file, "w", encoding="utf-8") as f:
                     for r in train_rows:
                         f.write(f"__label__{r['stance']} {ft_line(r)}\n")
                 m = fasttext.train_supervised(input=ft_file, wordNgrams=2, epoch=25,
                                               thread=threads, seed=a.seed, verbose=0)
-                walls.append(time.perf_counter() - t0)
-                cpus.append(time.process_time() - c0)
+                runs.append(timer.stop())
             labels, _ = m.predict([ft_line(r) for r in test_rows])
             pred = [ls[0].removeprefix("__label__") for ls in labels]
             if threads == 1:  # the model scored in section 2 (its .bin is ~800 MB)
                 m.save_model(os.path.join(tmp, "ft-1.bin"))
                 ctx["py_models"].append("ft-1")
             results.append({
-                "system": name, **summary(walls, cpus), "f_avg": f_avg(y_test, pred),
+                "system": name, **summary(runs), "f_avg": f_avg(y_test, pred),
                 "features": len(m.words),
                 "note": "time includes writing the __label__ file and tokenizing; "
                         "words in the dictionary shown as features (+2M hashed n-gram buckets)"
@@ -395,21 +418,21 @@ def worker_throughput(a) -> None:
     out = {"rows": len(rows), "affinity": sorted(os.sched_getaffinity(0)), "systems": {}}
     pooled = [pooled_text(r) for r in rows]
     for key in keys:
-        walls, cpus = [], []
+        runs = []
         if key.startswith("sk-"):
             with open(os.path.join(tmp, key + ".pkl"), "rb") as f:
                 m = pickle.load(f)
             targets = [r["target"] for r in rows]
             texts = [r["text"] for r in rows]
             for _ in range(a.repeats):
-                t0, c0 = time.perf_counter(), time.process_time()
+                Quiet(a.wait_idle).wait()
+                timer = Timer()
                 if isinstance(m, PerTarget):
                     m.predict(targets, texts)
                 else:
                     m.predict(pooled)
-                walls.append(time.perf_counter() - t0)
-                cpus.append(time.process_time() - c0)
-            out["systems"][key] = summary(walls, cpus)
+                runs.append(timer.stop())
+            out["systems"][key] = summary(runs)
         elif key.startswith("ft-"):
             import fasttext
 
@@ -418,19 +441,19 @@ def worker_throughput(a) -> None:
             lines = [ft_line(r) for r in rows]
             prep = time.perf_counter() - t0
             for _ in range(a.repeats):
-                t0, c0 = time.perf_counter(), time.process_time()
+                Quiet(a.wait_idle).wait()
+                timer = Timer()
                 m.predict(lines)
-                walls.append(time.perf_counter() - t0)
-                cpus.append(time.process_time() - c0)
-            out["systems"][key] = {**summary(walls, cpus), "prep": prep}
+                runs.append(timer.stop())
+            out["systems"][key] = {**summary(runs), "prep": prep}
             test_file = os.path.join(tmp, "ft-test-100k.txt")
-            tw, tc = [], []
+            truns = []
             for _ in range(a.repeats):
-                t0, c0 = time.perf_counter(), time.process_time()
+                Quiet(a.wait_idle).wait()
+                timer = Timer()
                 m.test(test_file)
-                tw.append(time.perf_counter() - t0)
-                tc.append(time.process_time() - c0)
-            out["systems"][key + "-test"] = summary(tw, tc)
+                truns.append(timer.stop())
+            out["systems"][key + "-test"] = summary(truns)
     print(json.dumps(out))
 
 
@@ -467,27 +490,24 @@ def bench_throughput(a, ctx) -> list[dict]:
         cmd_one = [*prefix, a.geostance, "evaluate", "--model", model, "--data", one,
                    "--format", "json", "-q"]
         log(f"geostance evaluate, {mode} x{a.repeats}")
-        w1, c1, wb, cb = [], [], [], []
+        ones, bigs = [], []
         for _ in range(a.repeats):
             ctx["quiet"].wait()
-            r = run_timed(cmd_one, env=env, tmp=tmp)
-            w1.append(r["wall"])
-            c1.append(r["cpu"])
+            ones.append(run_timed(cmd_one, env=env, tmp=tmp))
             ctx["quiet"].wait()
-            r = run_timed(cmd_big, env=env, tmp=tmp)
-            wb.append(r["wall"])
-            cb.append(r["cpu"])
-        fixed = min(w1)
-        net = [w - fixed for w in wb]
+            bigs.append(run_timed(cmd_big, env=env, tmp=tmp))
+        fixed = min(r["wall"] for r in ones)
+        fixed_cpu = statistics.median(r["cpu"] for r in ones)
+        net = [{**r, "wall": r["wall"] - fixed, "cpu": r["cpu"] - fixed_cpu} for r in bigs]
         envs = "RAYON_NUM_THREADS=1 " if prefix else ""
         ctx["commands"].append(envs + shlex.join(cmd_big))
         ctx["commands"].append(envs + shlex.join(cmd_one) + "   # fixed cost, subtracted")
         results.append({
             "system": "geostance evaluate", "mode": mode, "rows": n,
-            **summary(net), "gross_best": min(wb), "fixed": fixed,
-            "cpu_median": statistics.median(cb) - statistics.median(c1),
+            **summary(net), "gross_best": min(r["wall"] for r in bigs), "fixed": fixed,
             "note": f"net of the 1-row run (best {fixed:.2f} s: start, model load, gazetteer); "
-                    f"includes CSV parsing and metrics; gross best {min(wb):.2f} s",
+                    f"includes CSV parsing and metrics; gross best "
+                    f"{min(r['wall'] for r in bigs):.2f} s",
         })
 
     wanted = set(a.py_throughput.split(","))
@@ -498,7 +518,8 @@ def bench_throughput(a, ctx) -> list[dict]:
             log(f"Python systems ({', '.join(keys)}), {mode} x{a.repeats}")
             ctx["quiet"].wait()
             cmd = [*prefix, sys.executable, SCRIPT, "--worker", "throughput", "--tmp", tmp,
-                   "--worker-models", ",".join(keys), "--repeats", str(a.repeats)]
+                   "--worker-models", ",".join(keys), "--repeats", str(a.repeats),
+                   "--wait-idle", str(a.wait_idle)]
             r = run_timed(cmd, env=env, tmp=tmp)
             res = json.loads(r["stdout"].strip().splitlines()[-1])
             for key, s in res["systems"].items():
@@ -684,6 +705,7 @@ def bench_scale(a, ctx) -> list[dict]:
         stages = [ln for ln in r["stderr"].splitlines() if ln.startswith("[")]
         info = json.loads(run_timed([a.geostance, "info", "--model", model], tmp=tmp)["stdout"])
         results.append({
+            "others": r["others"],
             "rows": a.scale_rows, "wall": tv.get("wall"), "cpu": tv.get("user", 0) +
             tv.get("sys", 0), "sys": tv.get("sys"), "minor_faults": tv.get("minor_faults"),
             "maxrss_kb": tv.get("maxrss_kb"),
@@ -707,7 +729,7 @@ def bench_scale(a, ctx) -> list[dict]:
     tv = parse_time_v(r["stderr"])
     res = json.loads(r["stdout"].strip().splitlines()[-1])
     results.append({
-        "rows": a.scale_rows, "wall": tv.get("wall"),
+        "others": r["others"], "rows": a.scale_rows, "wall": tv.get("wall"),
         "cpu": tv.get("user", 0) + tv.get("sys", 0), "sys": tv.get("sys"),
         "minor_faults": tv.get("minor_faults"), "maxrss_kb": tv.get("maxrss_kb"),
         "features": res["features"], "target_mode": "target prepended to the text",
@@ -783,23 +805,25 @@ def render(a, ctx, train, thr, scale) -> str:
     L.append("")
     if train:
         L.append("## 1. Training on SemEval-2016 task 6 train + dev (2,914 rows, stance only)\n")
-        L.append("| system | best s | median s | CPU s (median) | features | test F_avg | notes |")
-        L.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        L.append("| system | best s | median s | CPU s (median) | others' load (best run) | "
+                 "features | test F_avg | notes |")
+        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for r in train:
             L.append(f"| {r['system']} | {fmt_s(r['best'])} | {fmt_s(r['median'])} | "
-                     f"{fmt_s(r.get('cpu_median'))} | {fmt_int(r['features'])} | "
+                     f"{fmt_s(r.get('cpu_median'))} | {fmt_pct(r.get('others_best'))} | "
+                     f"{fmt_int(r['features'])} | "
                      f"{100 * r['f_avg']:.2f} | {r['note']} |")
         L.append("")
     if thr:
         L.append(f"## 2. Scoring throughput: SemEval test x {REPLICAS} "
                  f"({thr[0]['rows']:,} rows)\n")
-        L.append("| system | cores | best s | median s | CPU s (median) | rows/s (best wall) | "
-                 "rows/CPU-s | notes |")
-        L.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        L.append("| system | cores | best s | median s | CPU s (median) | others' load (best run) "
+                 "| rows/s (best wall) | rows/CPU-s | notes |")
+        L.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for r in thr:
             cpu = r.get("cpu_median")
             L.append(f"| {r['system']} | {r['mode']} | {fmt_s(r['best'])} | "
-                     f"{fmt_s(r['median'])} | {fmt_s(cpu)} | "
+                     f"{fmt_s(r['median'])} | {fmt_s(cpu)} | {fmt_pct(r.get('others_best'))} | "
                      f"{fmt_int(r['rows'] / r['best'])} | "
                      f"{fmt_int(r['rows'] / cpu if cpu else None)} | {r['note']} |")
         L.append("")
@@ -809,12 +833,13 @@ def render(a, ctx, train, thr, scale) -> str:
         L.append("")
     if scale:
         L.append(f"## 3. Scale: geostance train on {a.scale_rows:,} synthetic rows\n")
-        L.append("| system | rows | wall s | CPU s (of which sys) | minor page faults | "
-                 "peak RSS KB | features | target mode | heads |")
-        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+        L.append("| system | rows | wall s | CPU s (of which sys) | others' load | "
+                 "minor page faults | peak RSS KB | features | target mode | heads |")
+        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
         for r in scale:
             L.append(f"| {r['system']} | {r['rows']:,} | {fmt_s(r['wall'], 1)} | "
                      f"{fmt_s(r['cpu'], 1)} ({fmt_s(r.get('sys'), 1)}) | "
+                     f"{fmt_pct(r.get('others'))} | "
                      f"{fmt_int(r.get('minor_faults'))} | {fmt_int(r['maxrss_kb'])} | "
                      f"{fmt_int(r['features'])} | {r['target_mode']} | {r['heads']} |")
         L.append("")
