@@ -355,7 +355,9 @@ def bench_train(a, ctx) -> list[dict]:
                 ctx["py_models"].append(key)
                 results.append({"system": name, **summary(runs),
                                 "f_avg": f_avg(y_test, pred), "features": nf,
-                                "note": "in-process fit on lists of strings; 1 thread"})
+                                "note": "in-process fit on lists of strings; " + (
+                                    "single-threaded" if est == "svc" else
+                                    "lbfgs: numpy/BLAS may use every core (CPU s > wall s)")})
 
     # fastText
     try:
