@@ -54,7 +54,8 @@ pub struct TrainOptions {
     /// Choose `alpha` by stratified cross-validation on the training rows.
     pub tune: bool,
     /// Calibrate probabilities: fit a temperature on a held-out fifth of the rows (with `tune`,
-    /// on the out-of-fold scores of all rows).
+    /// on the out-of-fold scores of all rows). Without `tune`, heads of more than
+    /// [`CALIBRATION_MAX_ROWS`] rows are not calibrated.
     pub calibrate: bool,
     /// Data file names, stored in the model for `info`.
     pub data_names: Vec<String>,
@@ -75,6 +76,10 @@ impl Default for TrainOptions {
         }
     }
 }
+
+/// Heads with more training rows are not calibrated unless `tune` is on (its out-of-fold
+/// scores make calibration free): the held-out fit would double the training time.
+pub const CALIBRATION_MAX_ROWS: usize = 20_000;
 
 /// The default `alpha` of each estimator.
 pub fn default_alpha(kind: ModelKind) -> f64 {
@@ -359,7 +364,7 @@ fn fit_model(
     } = *spec;
     // Make sure every class index exists so the model has one column per label, even when a
     // fold happens to lack the last class.
-    let ds = DatasetBase::new(x.clone(), Array1::from(y.to_vec()));
+    let ds = DatasetBase::new(x, Array1::from(y.to_vec()));
     let mut model = match kind {
         ModelKind::Logistic => linfa::ParamGuard::check(
             LogisticParams::new()
@@ -695,10 +700,33 @@ pub fn train(
     }
     progress(&format!("fitting {} head(s)", jobs.len()));
     let per_target = mode == TargetMode::PerTarget;
+    // Each head's rows: the matrix itself when the head is labeled on every row, else a copy of
+    // its rows. When every head has its own copy, the full matrix is freed before fitting.
+    let jobs: Vec<(&str, HeadData, Option<CsrMatrix>)> = jobs
+        .into_iter()
+        .map(|(name, data)| {
+            let own = (data.rows.len() != x.n_rows()).then(|| x.select_rows(&data.rows));
+            (name, data, own)
+        })
+        .collect();
+    let x = if jobs.iter().all(|j| j.2.is_some()) {
+        CsrMatrix::new(0)
+    } else {
+        x
+    };
     // Heads are independent: fit them in parallel (each fit is deterministic on its own).
     let fitted: Vec<Result<(String, Head, Option<serde_json::Value>)>> = jobs
         .into_par_iter()
-        .map(|(name, data)| train_head(name, data, &x, opts, per_target, progress))
+        .map(|(name, data, own)| {
+            train_head(
+                name,
+                data,
+                own.as_ref().unwrap_or(&x),
+                opts,
+                per_target,
+                progress,
+            )
+        })
         .collect();
     for f in fitted {
         let (name, head, tuned) = f?;
@@ -727,7 +755,8 @@ pub fn train(
     })
 }
 
-/// Fits one head: alpha (given, default or tuned), the model(s), the calibration temperature.
+/// Fits one head on `x` (the head's rows only): alpha (given, default or tuned), the model(s),
+/// the calibration temperature.
 fn train_head(
     name: &str,
     data: HeadData,
@@ -737,7 +766,8 @@ fn train_head(
     progress: ProgressFn<'_>,
 ) -> Result<(String, Head, Option<serde_json::Value>)> {
     let kind = opts.estimator;
-    let xh = x.select_rows(&data.rows);
+    // `x` holds exactly this head's rows, in order.
+    let xh = x;
     let k = data.labels.len();
     let spec = FitSpec {
         kind,
@@ -747,7 +777,11 @@ fn train_head(
         per_target,
     };
     let folds = stratified_folds(&data.y, 3, opts.seed);
-    let calibrate = opts.calibrate && data.rows.len() >= 30;
+    // With tuning the out-of-fold scores are there anyway; otherwise calibration costs a second
+    // fit, which is skipped on large heads (their probabilities are near calibrated already).
+    let calibrate = opts.calibrate
+        && data.rows.len() >= 30
+        && (opts.tune || data.rows.len() <= CALIBRATION_MAX_ROWS);
     let mut tuned = None;
     let (alpha, (model, per), oof) = match (opts.alpha, opts.tune) {
         (Some(_), _) | (None, false) => {
@@ -778,9 +812,9 @@ fn train_head(
                     grid.len()
                 ));
                 let s = FitSpec { alpha: a, ..spec };
-                let full = fit_head_models(&s, &xh, &data.y, &data.targets, prev.as_ref())?;
+                let full = fit_head_models(&s, xh, &data.y, &data.targets, prev.as_ref())?;
                 let (oof, fold_models) =
-                    out_of_fold(&s, &xh, &data.y, &data.targets, &folds, 0..3, &prev_folds)?;
+                    out_of_fold(&s, xh, &data.y, &data.targets, &folds, 0..3, &prev_folds)?;
                 let score = head_score(&report_of(&data.labels, &data.y, &oof));
                 seen.push(json!({"alpha": a, "score": score}));
                 if best.as_ref().is_none_or(|b| score > b.0) {
@@ -816,7 +850,7 @@ fn train_head(
             progress(&format!("{name}: calibrating on a held-out fifth"));
             let fifths = stratified_folds(&data.y, 5, opts.seed);
             let s = FitSpec { alpha, ..spec };
-            let (scores, _) = out_of_fold(&s, &xh, &data.y, &data.targets, &fifths, 0..1, &[])?;
+            let (scores, _) = out_of_fold(&s, xh, &data.y, &data.targets, &fifths, 0..1, &[])?;
             let (ys, ss): (Vec<usize>, Vec<Vec<f64>>) = fifths
                 .iter()
                 .zip(data.y.iter().zip(&scores))

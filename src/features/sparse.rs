@@ -1,6 +1,7 @@
 //! A compressed sparse row matrix: the records type the models train and predict on.
 //!
-//! Rows are documents, columns are vocabulary ids. It implements linfa's
+//! Rows are documents, columns are vocabulary ids. It (and, through linfa, `&CsrMatrix`)
+//! implements linfa's
 //! [`Records`], so it can sit in a linfa `DatasetBase` and go through
 //! linfa's `Fit` and `Predict` traits. It is never densified.
 
@@ -72,6 +73,13 @@ impl CsrMatrix {
         }
     }
 
+    /// Reserves room for `rows` more rows and `nnz` more non-zeros.
+    pub fn reserve(&mut self, rows: usize, nnz: usize) {
+        self.indptr.reserve(rows);
+        self.indices.reserve(nnz);
+        self.values.reserve(nnz);
+    }
+
     /// Number of rows.
     pub fn n_rows(&self) -> usize {
         self.indptr.len().saturating_sub(1)
@@ -111,9 +119,10 @@ impl CsrMatrix {
         m
     }
 
-    /// When some columns never occur, a copy restricted to the columns that do (renumbered in
-    /// order), with those columns and the original column count; `(None, None)` when every
-    /// column occurs (or nearly: the copy is only made when it saves at least a tenth).
+    /// When most columns never occur (per-target models, small folds), a copy restricted to the
+    /// columns that do (renumbered in order), with those columns and the original column count;
+    /// `(None, None)` when at least half the columns occur (the copy would cost more memory than
+    /// it saves work).
     #[allow(clippy::type_complexity)]
     pub fn compact_columns(&self) -> (Option<CsrMatrix>, Option<(Vec<u32>, usize)>) {
         let mut seen = vec![false; self.n_cols];
@@ -125,7 +134,7 @@ impl CsrMatrix {
         let used: Vec<u32> = (0..self.n_cols as u32)
             .filter(|&i| seen.get(i as usize) == Some(&true))
             .collect();
-        if used.len() * 10 > self.n_cols * 9 {
+        if used.len() * 2 > self.n_cols {
             return (None, None);
         }
         let mut new_id = vec![0u32; self.n_cols];

@@ -93,10 +93,6 @@ struct WordList {
 }
 
 impl WordList {
-    fn clear(&mut self) {
-        self.buf.clear();
-        self.spans.clear();
-    }
     fn push(&mut self, w: &str) {
         let a = self.buf.len();
         self.buf.push_str(w);
@@ -126,8 +122,37 @@ pub fn term_hash(term: &str) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Document-frequency counts while fitting: hash -> (df, last document, the term).
-type DfMap = FxHashMap<u64, (u32, u32, Box<str>)>;
+/// Document-frequency counts while fitting: term hash -> (df, last document counted).
+type CountMap = FxHashMap<u64, (u32, u32)>;
+
+/// Calls `f` with the hash of every term occurrence of `doc`; character n-grams are hashed
+/// once per distinct word (cached in `word_hashes`).
+fn for_each_hash(
+    analyzer: &Analyzer,
+    doc: &Doc<'_>,
+    word_hashes: &mut FxHashMap<Box<str>, Box<[u64]>>,
+    f: &mut dyn FnMut(u64),
+) {
+    let mut words = WordList::default();
+    let mut collect = |w: &str| words.push(w);
+    let split = analyzer.splits_char_ngrams();
+    analyzer.analyze_parts(
+        doc,
+        &mut |t| f(term_hash(t)),
+        if split { Some(&mut collect) } else { None },
+    );
+    for w in words.iter() {
+        match word_hashes.get(w) {
+            Some(hs) => hs.iter().for_each(|&h| f(h)),
+            None => {
+                let mut hs = Vec::new();
+                analyzer.char_ngrams(w, &mut |t| hs.push(term_hash(t)));
+                hs.iter().for_each(|&h| f(h));
+                word_hashes.insert(w.into(), hs.into());
+            }
+        }
+    }
+}
 
 /// The serialized form of a [`Vectorizer`] (inside the model file).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -155,52 +180,23 @@ impl Vectorizer {
         let n = docs.len();
         let threads = rayon::current_num_threads().max(1);
         let per = n.div_ceil(threads).max(1);
-        let df = docs
+        // Pass 1: document frequencies by term hash only (no strings: at scale most distinct
+        // terms are seen once and pruned, and storing them dominated memory).
+        let df: CountMap = docs
             .par_chunks(per)
             .enumerate()
             .map(|(c, chunk)| {
-                let mut map: DfMap = FxHashMap::default();
-                // Character n-grams are a function of the word: hash each word's once.
+                let mut map: CountMap = FxHashMap::default();
                 let mut word_hashes: FxHashMap<Box<str>, Box<[u64]>> = FxHashMap::default();
-                let mut words = WordList::default();
-                let split = analyzer.splits_char_ngrams();
                 for (i, doc) in chunk.iter().enumerate() {
                     let id = (c * per + i) as u32;
-                    let count = |map: &mut DfMap, h: u64, t: &str| {
-                        let e = map.entry(h).or_insert_with(|| (0, u32::MAX, t.into()));
+                    for_each_hash(&analyzer, doc, &mut word_hashes, &mut |h| {
+                        let e = map.entry(h).or_insert((0, u32::MAX));
                         if e.1 != id {
                             e.0 += 1;
                             e.1 = id;
                         }
-                    };
-                    words.clear();
-                    let mut collect = |w: &str| words.push(w);
-                    analyzer.analyze_parts(
-                        doc,
-                        &mut |t| count(&mut map, term_hash(t), t),
-                        if split { Some(&mut collect) } else { None },
-                    );
-                    for w in words.iter() {
-                        if let Some(hs) = word_hashes.get(w) {
-                            for &h in hs.iter() {
-                                // Every hash of a cached word is already in the map.
-                                if let Some(e) = map.get_mut(&h) {
-                                    if e.1 != id {
-                                        e.0 += 1;
-                                        e.1 = id;
-                                    }
-                                }
-                            }
-                        } else {
-                            let mut hs = Vec::new();
-                            analyzer.char_ngrams(w, &mut |t| {
-                                let h = term_hash(t);
-                                hs.push(h);
-                                count(&mut map, h, t);
-                            });
-                            word_hashes.insert(w.into(), hs.into());
-                        }
-                    }
+                    });
                 }
                 map
             })
@@ -219,11 +215,54 @@ impl Vectorizer {
         };
         let max_count = (p.max_df * n as f64).floor();
         let distinct = df.len();
-        let mut kept: Vec<(Box<str>, u32)> = df
-            .into_values()
-            .map(|(d, _, term)| (term, d))
+        let candidates: FxHashMap<u64, u32> = df
+            .into_iter()
+            .map(|(h, (d, _))| (h, d))
             .filter(|&(_, d)| f64::from(d) >= min_count && f64::from(d) <= max_count)
             .collect();
+        // Pass 2: the strings of the surviving terms.
+        let names: FxHashMap<u64, Box<str>> = docs
+            .par_chunks(per)
+            .map(|chunk| {
+                let mut found: FxHashMap<u64, Box<str>> = FxHashMap::default();
+                let mut seen_words: rustc_hash::FxHashSet<Box<str>> = Default::default();
+                for doc in chunk {
+                    let mut words = WordList::default();
+                    let mut collect = |w: &str| words.push(w);
+                    let mut name = |t: &str| {
+                        let h = term_hash(t);
+                        if candidates.contains_key(&h) && !found.contains_key(&h) {
+                            found.insert(h, t.into());
+                        }
+                    };
+                    analyzer.analyze_parts(
+                        doc,
+                        &mut name,
+                        if analyzer.splits_char_ngrams() {
+                            Some(&mut collect)
+                        } else {
+                            None
+                        },
+                    );
+                    for w in words.iter() {
+                        if seen_words.insert(w.into()) {
+                            analyzer.char_ngrams(w, &mut name);
+                        }
+                    }
+                }
+                found
+            })
+            .reduce(FxHashMap::default, |mut a, b| {
+                for (h, t) in b {
+                    a.entry(h).or_insert(t);
+                }
+                a
+            });
+        let mut kept: Vec<(Box<str>, u32)> = candidates
+            .into_iter()
+            .filter_map(|(h, d)| names.get(&h).map(|t| (t.clone(), d)))
+            .collect();
+        drop(names);
         if let Some(max) = p.max_features {
             if kept.len() > max {
                 kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -433,22 +472,33 @@ impl Vectorizer {
 
     /// Transforms many documents (in parallel; the result does not depend on the thread count).
     pub fn transform(&self, docs: &[Doc<'_>]) -> CsrMatrix {
-        let chunks: Vec<Vec<(Vec<u32>, Vec<f32>)>> = docs
+        // Each chunk becomes a small CSR matrix; they are appended in order and freed one by
+        // one, so the peak is about one copy of the result.
+        let chunks: Vec<CsrMatrix> = docs
             .par_chunks(CHUNK)
-            .map(|chunk| chunk.iter().map(|d| self.transform_one(d)).collect())
+            .map(|chunk| {
+                let mut m = CsrMatrix::new(self.n_features());
+                for d in chunk {
+                    let (c, v) = self.transform_one(d);
+                    m.push_row(&c, &v);
+                }
+                m
+            })
             .collect();
         let mut m = CsrMatrix::new(self.n_features());
+        m.reserve(
+            chunks.iter().map(CsrMatrix::n_rows).sum(),
+            chunks.iter().map(CsrMatrix::nnz).sum(),
+        );
         for chunk in chunks {
-            for (c, v) in chunk {
-                m.push_row(&c, &v);
-            }
+            m.extend(&chunk);
         }
         m
     }
 }
 
 /// Adds the document frequencies of `b` into `a`.
-fn merge(mut a: DfMap, b: DfMap) -> DfMap {
+fn merge(mut a: CountMap, b: CountMap) -> CountMap {
     for (k, v) in b {
         match a.get_mut(&k) {
             Some(e) => e.0 += v.0,

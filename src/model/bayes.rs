@@ -88,14 +88,15 @@ impl ParamGuard for NaiveBayesParams {
     }
 }
 
-impl<T> Fit<CsrMatrix, T, Error> for ValidNaiveBayesParams
+impl<R, T> Fit<R, T, Error> for ValidNaiveBayesParams
 where
+    R: linfa::dataset::Records + std::borrow::Borrow<CsrMatrix>,
     T: AsSingleTargets<Elem = usize>,
 {
     type Object = LinearModel;
 
-    fn fit(&self, dataset: &DatasetBase<CsrMatrix, T>) -> Result<LinearModel> {
-        let x = &dataset.records;
+    fn fit(&self, dataset: &DatasetBase<R, T>) -> Result<LinearModel> {
+        let x: &CsrMatrix = dataset.records.borrow();
         let y: Vec<usize> = dataset.as_single_targets().iter().copied().collect();
         let k = y.iter().copied().max().map_or(0, |m| m + 1);
         if k < 2 {

@@ -146,14 +146,15 @@ pub(crate) fn sample_weights(
     w
 }
 
-impl<T> Fit<CsrMatrix, T, Error> for ValidLogisticParams
+impl<R, T> Fit<R, T, Error> for ValidLogisticParams
 where
+    R: linfa::dataset::Records + std::borrow::Borrow<CsrMatrix>,
     T: AsSingleTargets<Elem = usize>,
 {
     type Object = LinearModel;
 
     /// Fits on class indices `0..k`; `k` is one more than the largest index.
-    fn fit(&self, dataset: &DatasetBase<CsrMatrix, T>) -> Result<LinearModel> {
+    fn fit(&self, dataset: &DatasetBase<R, T>) -> Result<LinearModel> {
         self.fit_from(dataset, None)
     }
 }
@@ -165,12 +166,16 @@ impl ValidLogisticParams {
     ///
     /// # Errors
     /// As [`Fit::fit`].
-    pub fn fit_from<T: AsSingleTargets<Elem = usize>>(
+    pub fn fit_from<R, T>(
         &self,
-        dataset: &DatasetBase<CsrMatrix, T>,
+        dataset: &DatasetBase<R, T>,
         init: Option<&LinearModel>,
-    ) -> Result<LinearModel> {
-        let x = &dataset.records;
+    ) -> Result<LinearModel>
+    where
+        R: linfa::dataset::Records + std::borrow::Borrow<CsrMatrix>,
+        T: AsSingleTargets<Elem = usize>,
+    {
+        let x: &CsrMatrix = dataset.records.borrow();
         let y: Vec<usize> = dataset.as_single_targets().iter().copied().collect();
         let n_classes = y.iter().copied().max().map_or(0, |m| m + 1);
         if y.len() != x.n_rows() {
@@ -217,6 +222,7 @@ impl ValidLogisticParams {
             alpha: self.alpha,
             k: n_classes,
             n_features,
+            buffers: std::sync::Mutex::new(Vec::new()),
         };
         let mut start = vec![0.0; (n_features + 1) * n_classes];
         if let Some(m) = init.filter(|m| {
@@ -242,11 +248,7 @@ impl ValidLogisticParams {
             }
         }
         let outcome = lbfgs::minimize(
-            |p, g| {
-                let (c, grad) = problem.compute(p);
-                g.copy_from_slice(&grad);
-                c
-            },
+            |p, g| problem.compute_into(p, g),
             start,
             lbfgs::Settings {
                 memory: LBFGS_MEMORY,
@@ -303,7 +305,7 @@ const LBFGS_MEMORY: usize = 5;
 const COST_TOLERANCE: f64 = 1e-7;
 
 /// Rows per chunk is chosen so there are at most this many chunks (partial gradients).
-const MAX_CHUNKS: usize = 8;
+const MAX_CHUNKS: usize = 4;
 /// Chunks are at least this many rows.
 const MIN_CHUNK_ROWS: usize = 2048;
 
@@ -315,17 +317,84 @@ struct Problem<'a> {
     alpha: f64,
     k: usize,
     n_features: usize,
+    /// Partial-gradient buffers of the chunks after the first, kept between evaluations so a
+    /// fit allocates them once (not once per evaluation: that cost page faults at scale).
+    buffers: std::sync::Mutex<Vec<Vec<f64>>>,
 }
 
 impl Problem<'_> {
+    /// Cost and gradient at `p` (allocating; for tests).
+    #[cfg(test)]
     fn compute(&self, p: &[f64]) -> (f64, Vec<f64>) {
+        let mut g = vec![0.0; p.len()];
+        let c = self.compute_into(p, &mut g);
+        (c, g)
+    }
+
+    /// Writes the gradient at `p` into `g` and returns the cost.
+    fn compute_into(&self, p: &[f64], g: &mut [f64]) -> f64 {
         match self.k {
-            2 => self.compute_k::<2>(p),
-            3 => self.compute_k::<3>(p),
-            4 => self.compute_k::<4>(p),
-            5 => self.compute_k::<5>(p),
-            _ => self.compute_dyn(p),
+            2 => self.compute_k::<2>(p, g),
+            3 => self.compute_k::<3>(p, g),
+            4 => self.compute_k::<4>(p, g),
+            5 => self.compute_k::<5>(p, g),
+            _ => self.compute_dyn(p, g),
         }
+    }
+
+    /// Runs `chunk_fn` on every row chunk in parallel, each writing a partial gradient into its
+    /// own zeroed buffer (the first chunk into `g`, the others into buffers kept between calls),
+    /// then sums the partials into `g` in chunk order and adds the regulariser.
+    fn run_chunks(
+        &self,
+        p: &[f64],
+        g: &mut [f64],
+        chunk_fn: &(dyn Fn(usize, usize, &mut [f64]) -> f64 + Sync),
+    ) -> f64 {
+        let chunks = self.chunks();
+        let mut spare = match self.buffers.lock() {
+            Ok(mut b) => std::mem::take(&mut *b),
+            Err(_) => Vec::new(),
+        };
+        spare.resize_with(chunks.len().saturating_sub(1), Vec::new);
+        for b in spare.iter_mut() {
+            b.clear();
+            b.resize(p.len(), 0.0);
+        }
+        g.iter_mut().for_each(|v| *v = 0.0);
+        let (first, rest) = match chunks.split_first() {
+            Some((f, r)) => (*f, r),
+            None => ((0, 0), &[][..]),
+        };
+        let (first_loss, rest_losses) = rayon::join(
+            || chunk_fn(first.0, first.1, g),
+            || -> Vec<f64> {
+                rest.par_iter()
+                    .zip(spare.par_iter_mut())
+                    .map(|(&(start, end), buf)| chunk_fn(start, end, buf))
+                    .collect()
+            },
+        );
+        let mut loss = first_loss;
+        for l in rest_losses {
+            loss += l;
+        }
+        for b in &spare {
+            for (a, v) in g.iter_mut().zip(b) {
+                *a += v;
+            }
+        }
+        if let Ok(mut keep) = self.buffers.lock() {
+            *keep = spare;
+        }
+        let split = self.n_features * self.k;
+        let reg = self.alpha * self.inv_total;
+        let mut sq = 0.0;
+        for (gi, wj) in g.iter_mut().zip(p.get(..split).unwrap_or(&[])) {
+            *gi += reg * wj;
+            sq += wj * wj;
+        }
+        loss + 0.5 * reg * sq
     }
 
     /// Row chunks: a fixed function of the row count, so sums do not depend on thread count.
@@ -338,133 +407,103 @@ impl Problem<'_> {
             .collect()
     }
 
-    /// Adds the regulariser and sums the chunk results in order.
-    fn finish(&self, p: &[f64], partials: Vec<(f64, Vec<f64>)>) -> (f64, Vec<f64>) {
-        let split = self.n_features * self.k;
-        let w = p.get(..split).unwrap_or(&[]);
-        let mut parts = partials.into_iter();
-        let (mut loss, mut grad) = parts.next().unwrap_or_else(|| (0.0, vec![0.0; p.len()]));
-        for (l, g) in parts {
-            loss += l;
-            for (a, b) in grad.iter_mut().zip(&g) {
-                *a += b;
-            }
-        }
-        let reg = self.alpha * self.inv_total;
-        let mut sq = 0.0;
-        for (g, wj) in grad.iter_mut().zip(w) {
-            *g += reg * wj;
-            sq += wj * wj;
-        }
-        loss += 0.5 * reg * sq;
-        (loss, grad)
-    }
-
     /// Cost and gradient for `K` classes, with fixed-size inner loops.
-    fn compute_k<const K: usize>(&self, p: &[f64]) -> (f64, Vec<f64>) {
+    fn compute_k<const K: usize>(&self, p: &[f64], g: &mut [f64]) -> f64 {
         let split = self.n_features * K;
         let w = p.get(..split).unwrap_or(&[]);
         let mut b = [0.0; K];
         for (bk, pk) in b.iter_mut().zip(p.get(split..).unwrap_or(&[])) {
             *bk = *pk;
         }
-        let partials: Vec<(f64, Vec<f64>)> = self
-            .chunks()
-            .par_iter()
-            .map(|&(start, end)| {
-                let mut grad = vec![0.0; p.len()];
-                let mut loss = 0.0;
-                let mut gb = [0.0; K];
-                for r in start..end {
-                    let row = self.x.row(r);
-                    let mut z = b;
-                    for (&j, &v) in row.indices.iter().zip(row.values) {
-                        let j = j as usize * K;
-                        if let Some(wj) = w.get(j..j + K) {
-                            let v = f64::from(v);
-                            for (zc, wc) in z.iter_mut().zip(wj) {
-                                *zc += v * wc;
-                            }
-                        }
-                    }
-                    let lse = log_sum_exp(&z);
-                    let yi = self.y.get(r).copied().unwrap_or(0);
-                    let si = self.weights.get(r).copied().unwrap_or(1.0) * self.inv_total;
-                    loss += si * (lse - z.get(yi).copied().unwrap_or(0.0));
-                    let mut d = [0.0; K];
-                    for (c, ((dc, zc), gc)) in d.iter_mut().zip(&z).zip(gb.iter_mut()).enumerate() {
-                        *dc = si * ((zc - lse).exp() - if c == yi { 1.0 } else { 0.0 });
-                        *gc += *dc;
-                    }
-                    for (&j, &v) in row.indices.iter().zip(row.values) {
-                        let j = j as usize * K;
-                        if let Some(gj) = grad.get_mut(j..j + K) {
-                            let v = f64::from(v);
-                            for (gc, dc) in gj.iter_mut().zip(&d) {
-                                *gc += v * dc;
-                            }
+        let chunk = |start: usize, end: usize, grad: &mut [f64]| -> f64 {
+            let mut loss = 0.0;
+            let mut gb = [0.0; K];
+            for r in start..end {
+                let row = self.x.row(r);
+                let mut z = b;
+                for (&j, &v) in row.indices.iter().zip(row.values) {
+                    let j = j as usize * K;
+                    if let Some(wj) = w.get(j..j + K) {
+                        let v = f64::from(v);
+                        for (zc, wc) in z.iter_mut().zip(wj) {
+                            *zc += v * wc;
                         }
                     }
                 }
-                if let Some(g) = grad.get_mut(split..) {
-                    for (gc, v) in g.iter_mut().zip(gb) {
-                        *gc += v;
+                let lse = log_sum_exp(&z);
+                let yi = self.y.get(r).copied().unwrap_or(0);
+                let si = self.weights.get(r).copied().unwrap_or(1.0) * self.inv_total;
+                loss += si * (lse - z.get(yi).copied().unwrap_or(0.0));
+                let mut d = [0.0; K];
+                for (c, ((dc, zc), gc)) in d.iter_mut().zip(&z).zip(gb.iter_mut()).enumerate() {
+                    *dc = si * ((zc - lse).exp() - if c == yi { 1.0 } else { 0.0 });
+                    *gc += *dc;
+                }
+                for (&j, &v) in row.indices.iter().zip(row.values) {
+                    let j = j as usize * K;
+                    if let Some(gj) = grad.get_mut(j..j + K) {
+                        let v = f64::from(v);
+                        for (gc, dc) in gj.iter_mut().zip(&d) {
+                            *gc += v * dc;
+                        }
                     }
                 }
-                (loss, grad)
-            })
-            .collect();
-        self.finish(p, partials)
+            }
+            if let Some(gr) = grad.get_mut(split..) {
+                for (gc, v) in gr.iter_mut().zip(gb) {
+                    *gc += v;
+                }
+            }
+            loss
+        };
+        self.run_chunks(p, g, &chunk)
     }
 
     /// Cost and gradient for any number of classes.
-    fn compute_dyn(&self, p: &[f64]) -> (f64, Vec<f64>) {
+    fn compute_dyn(&self, p: &[f64], g: &mut [f64]) -> f64 {
         let k = self.k;
         let split = self.n_features * k;
         let w = p.get(..split).unwrap_or(&[]);
         let b = p.get(split..).unwrap_or(&[]);
-        let partials: Vec<(f64, Vec<f64>)> = self
-            .chunks()
-            .par_iter()
-            .map(|&(start, end)| {
-                let mut grad = vec![0.0; p.len()];
-                let mut loss = 0.0;
-                let mut z = vec![0.0; k];
-                for r in start..end {
-                    let row = self.x.row(r);
-                    z.copy_from_slice(b);
-                    for (j, v) in row.iter() {
-                        if let Some(wj) = w.get(j * k..j * k + k) {
-                            for (zk, wk) in z.iter_mut().zip(wj) {
-                                *zk += v * wk;
-                            }
-                        }
-                    }
-                    let lse = log_sum_exp(&z);
-                    let yi = self.y.get(r).copied().unwrap_or(0);
-                    let si = self.weights.get(r).copied().unwrap_or(1.0) * self.inv_total;
-                    loss += si * (lse - z.get(yi).copied().unwrap_or(0.0));
-                    for (c, zc) in z.iter_mut().enumerate() {
-                        let pc = (*zc - lse).exp();
-                        *zc = si * (pc - if c == yi { 1.0 } else { 0.0 });
-                    }
-                    for (j, v) in row.iter() {
-                        if let Some(gj) = grad.get_mut(j * k..j * k + k) {
-                            for (g, d) in gj.iter_mut().zip(&z) {
-                                *g += v * d;
-                            }
-                        }
-                    }
-                    if let Some(gb) = grad.get_mut(split..) {
-                        for (g, d) in gb.iter_mut().zip(&z) {
-                            *g += d;
+        let chunk = |start: usize, end: usize, grad: &mut [f64]| -> f64 {
+            let mut loss = 0.0;
+            let mut z = vec![0.0; k];
+            for r in start..end {
+                let row = self.x.row(r);
+                for (zi, bi) in z.iter_mut().zip(b) {
+                    *zi = *bi;
+                }
+                for (j, v) in row.iter() {
+                    if let Some(wj) = w.get(j * k..j * k + k) {
+                        for (zk, wk) in z.iter_mut().zip(wj) {
+                            *zk += v * wk;
                         }
                     }
                 }
-                (loss, grad)
-            })
-            .collect();
-        self.finish(p, partials)
+                let lse = log_sum_exp(&z);
+                let yi = self.y.get(r).copied().unwrap_or(0);
+                let si = self.weights.get(r).copied().unwrap_or(1.0) * self.inv_total;
+                loss += si * (lse - z.get(yi).copied().unwrap_or(0.0));
+                for (c, zc) in z.iter_mut().enumerate() {
+                    let pc = (*zc - lse).exp();
+                    *zc = si * (pc - if c == yi { 1.0 } else { 0.0 });
+                }
+                for (j, v) in row.iter() {
+                    if let Some(gj) = grad.get_mut(j * k..j * k + k) {
+                        for (gv, d) in gj.iter_mut().zip(&z) {
+                            *gv += v * d;
+                        }
+                    }
+                }
+                if let Some(gb) = grad.get_mut(split..) {
+                    for (gv, d) in gb.iter_mut().zip(&z) {
+                        *gv += d;
+                    }
+                }
+            }
+            loss
+        };
+        self.run_chunks(p, g, &chunk)
     }
 }
 
@@ -510,6 +549,7 @@ mod tests {
             alpha: 0.7,
             k: 3,
             n_features: 4,
+            buffers: std::sync::Mutex::new(Vec::new()),
         };
         let p: Vec<f64> = (0..15).map(|i| (i as f64 * 0.37).sin()).collect();
         let (_, g) = prob.compute(&p);
@@ -569,6 +609,7 @@ mod tests {
             alpha: 0.5,
             k: 3,
             n_features: 6,
+            buffers: std::sync::Mutex::new(Vec::new()),
         };
         let ours = lbfgs::minimize(
             |p, g| {
