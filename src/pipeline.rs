@@ -789,7 +789,7 @@ fn train_head(
             progress(&format!("{name}: fitting on {} rows", data.rows.len()));
             let full = fit_head_models(
                 &FitSpec { alpha: a, ..spec },
-                &xh,
+                xh,
                 &data.y,
                 &data.targets,
                 None,
