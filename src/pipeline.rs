@@ -160,16 +160,16 @@ impl Locator {
                 target: true,
                 marker: "<t>",
             });
-        } else if entity.is_none() {
-            if let Some(t) = target {
-                for (a, b) in literal_mentions(text, t) {
-                    marks.push(Mark {
-                        start: a,
-                        end: b,
-                        target: true,
-                        marker: "<t>",
-                    });
-                }
+        } else if entity.is_none()
+            && let Some(t) = target
+        {
+            for (a, b) in literal_mentions(text, t) {
+                marks.push(Mark {
+                    start: a,
+                    end: b,
+                    target: true,
+                    marker: "<t>",
+                });
             }
         }
         for m in mentions {
@@ -399,12 +399,17 @@ fn fit_model(
 }
 
 /// A head's model(s) for a given mode: pooled, plus per-target models in per-target mode.
+///
+/// `scored`: the targets of the rows the models will score, when only those matter (held-out
+/// folds). The pooled model is then fitted only if one of them has no per-target model; if none
+/// needs it, an all-zero placeholder stands in (it scores nothing).
 fn fit_head_models(
     spec: &FitSpec<'_>,
     x: &CsrMatrix,
     y: &[usize],
     targets: &[Option<String>],
     init: Option<&HeadModels>,
+    scored: Option<&[Option<String>]>,
 ) -> Result<HeadModels> {
     if !spec.per_target {
         return Ok((fit_model(spec, x, y, init.map(|i| &i.0))?, BTreeMap::new()));
@@ -415,20 +420,40 @@ fn fit_head_models(
             groups.entry(target_key(t)).or_default().push(i);
         }
     }
+    // Which targets get their own model: at least 10 rows and two labels.
+    groups.retain(|_, idx| {
+        let mut distinct: Vec<usize> = idx.iter().filter_map(|&i| y.get(i).copied()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        idx.len() >= 10 && distinct.len() >= 2
+    });
+    let need_pooled = scored.is_none_or(|rows| {
+        rows.iter().any(|t| {
+            t.as_deref()
+                .is_none_or(|t| !groups.contains_key(&target_key(t)))
+        })
+    });
     // The pooled model and the per-target models are independent: fit them side by side.
     let (pooled, fitted) = rayon::join(
-        || fit_model(spec, x, y, init.map(|i| &i.0)),
+        || {
+            if need_pooled {
+                fit_model(spec, x, y, init.map(|i| &i.0))
+            } else {
+                Ok(LinearModel {
+                    kind: spec.kind,
+                    n_features: x.n_cols(),
+                    n_classes: spec.n_classes,
+                    weights: vec![0.0; x.n_cols() * spec.n_classes],
+                    bias: vec![0.0; spec.n_classes],
+                    iterations: 0,
+                })
+            }
+        },
         || -> Vec<Result<Option<(String, LinearModel)>>> {
             groups
                 .into_par_iter()
                 .map(|(t, idx)| {
                     let ys: Vec<usize> = idx.iter().filter_map(|&i| y.get(i).copied()).collect();
-                    let mut distinct = ys.clone();
-                    distinct.sort_unstable();
-                    distinct.dedup();
-                    if idx.len() < 10 || distinct.len() < 2 {
-                        return Ok(None); // too little to fit: this target uses the pooled model
-                    }
                     let start = init.and_then(|i| i.1.get(&t));
                     let m = fit_model(spec, &x.select_rows(&idx), &ys, start)?;
                     Ok(Some((t, m)))
@@ -478,7 +503,18 @@ fn out_of_fold(
                 .map(|&i| targets.get(i).cloned().flatten())
                 .collect();
             let start = init.get(f).and_then(Option::as_ref);
-            let (pooled, per) = fit_head_models(spec, &x.select_rows(&train), &ytr, &ttr, start)?;
+            let scored: Vec<Option<String>> = test
+                .iter()
+                .map(|&i| targets.get(i).cloned().flatten())
+                .collect();
+            let (pooled, per) = fit_head_models(
+                spec,
+                &x.select_rows(&train),
+                &ytr,
+                &ttr,
+                start,
+                Some(&scored),
+            )?;
             let scores = test
                 .iter()
                 .map(|&i| {
@@ -755,6 +791,31 @@ pub fn train(
     })
 }
 
+/// Held-out labels and raw scores (out-of-fold), for calibration and class offsets.
+struct HeldOut {
+    y: Vec<usize>,
+    scores: Vec<Vec<f64>>,
+}
+
+/// Raw scores of one held-out fifth (stratified, seeded), from models fitted from scratch on the
+/// other four fifths.
+fn held_out_fifth(
+    spec: &FitSpec<'_>,
+    x: &CsrMatrix,
+    data: &HeadData,
+    seed: u64,
+) -> Result<HeldOut> {
+    let fifths = stratified_folds(&data.y, 5, seed);
+    let (scores, _) = out_of_fold(spec, x, &data.y, &data.targets, &fifths, 0..1, &[])?;
+    let (y, scores) = fifths
+        .iter()
+        .zip(data.y.iter().zip(scores))
+        .filter(|(f, _)| **f == 0)
+        .map(|(_, (y, s))| (*y, s))
+        .unzip();
+    Ok(HeldOut { y, scores })
+}
+
 /// Fits one head on `x` (the head's rows only): alpha (given, default or tuned), the model(s),
 /// the calibration temperature.
 fn train_head(
@@ -787,14 +848,19 @@ fn train_head(
         (Some(_), _) | (None, false) => {
             let a = opts.alpha.unwrap_or(default_alpha(kind));
             progress(&format!("{name}: fitting on {} rows", data.rows.len()));
-            let full = fit_head_models(
-                &FitSpec { alpha: a, ..spec },
-                xh,
-                &data.y,
-                &data.targets,
-                None,
-            )?;
-            (a, full, None)
+            if calibrate {
+                progress(&format!(
+                    "{name}: calibrating on a held-out fifth (alongside)"
+                ));
+            }
+            // The calibration fit (four fifths) does not depend on the fit of all rows: run
+            // them side by side.
+            let s = FitSpec { alpha: a, ..spec };
+            let (full, held_out) = rayon::join(
+                || fit_head_models(&s, xh, &data.y, &data.targets, None, None),
+                || calibrate.then(|| held_out_fifth(&s, xh, &data, opts.seed)),
+            );
+            (a, full?, held_out.transpose()?)
         }
         (None, true) => {
             // Strongest regularisation first: every model (all rows, and each fold) starts from
@@ -812,7 +878,7 @@ fn train_head(
                     grid.len()
                 ));
                 let s = FitSpec { alpha: a, ..spec };
-                let full = fit_head_models(&s, xh, &data.y, &data.targets, prev.as_ref())?;
+                let full = fit_head_models(&s, xh, &data.y, &data.targets, prev.as_ref(), None)?;
                 let (oof, fold_models) =
                     out_of_fold(&s, xh, &data.y, &data.targets, &folds, 0..3, &prev_folds)?;
                 let score = head_score(&report_of(&data.labels, &data.y, &oof));
@@ -828,12 +894,16 @@ fn train_head(
             };
             tuned =
                 Some(json!({"folds": 3, "metric": "f_avg or macro_f1", "grid": seen, "chosen": a}));
-            (a, full, Some(oof))
+            let held = HeldOut {
+                y: data.y.clone(),
+                scores: oof,
+            };
+            (a, full, Some(held))
         }
     };
     // With tuning, class offsets that maximise the head's score on the held-out folds.
     let offsets = match (&oof, opts.tune) {
-        (Some(s), true) => fit_offsets(&data.labels, &data.y, s),
+        (Some(h), true) => fit_offsets(&data.labels, &h.y, &h.scores),
         _ => Vec::new(),
     };
     let shift = |row: &Vec<f64>| -> Vec<f64> {
@@ -844,26 +914,15 @@ fn train_head(
     };
     let temperature = match (&oof, calibrate) {
         (_, false) => 1.0,
-        (Some(s), true) => fit_temperature(&data.y, &s.iter().map(shift).collect::<Vec<_>>()),
-        (None, true) => {
-            // One held-out fifth (stratified, seeded), fitted from scratch on the other four.
-            progress(&format!("{name}: calibrating on a held-out fifth"));
-            let fifths = stratified_folds(&data.y, 5, opts.seed);
-            let s = FitSpec { alpha, ..spec };
-            let (scores, _) = out_of_fold(&s, xh, &data.y, &data.targets, &fifths, 0..1, &[])?;
-            let (ys, ss): (Vec<usize>, Vec<Vec<f64>>) = fifths
-                .iter()
-                .zip(data.y.iter().zip(&scores))
-                .filter(|(f, _)| **f == 0)
-                .map(|(_, (y, s))| (*y, shift(s)))
-                .unzip();
-            fit_temperature(&ys, &ss)
+        (Some(HeldOut { y, scores }), true) => {
+            fit_temperature(y, &scores.iter().map(shift).collect::<Vec<_>>())
         }
+        (None, true) => 1.0,
     };
-    if let (Some(t), false) = (tuned.as_mut(), offsets.is_empty()) {
-        if let Some(o) = t.as_object_mut() {
-            o.insert("offsets".into(), json!(offsets));
-        }
+    if let (Some(t), false) = (tuned.as_mut(), offsets.is_empty())
+        && let Some(o) = t.as_object_mut()
+    {
+        o.insert("offsets".into(), json!(offsets));
     }
     let mut model = model;
     let mut per = per;

@@ -89,10 +89,11 @@ impl ConfusionCounter {
     /// Counts one (truth, prediction) pair of class indices; out-of-range pairs are ignored.
     pub fn add(&mut self, truth: usize, pred: usize) {
         let k = self.labels.len();
-        if truth < k && pred < k {
-            if let Some(c) = self.counts.get_mut(truth * k + pred) {
-                *c += 1;
-            }
+        if truth < k
+            && pred < k
+            && let Some(c) = self.counts.get_mut(truth * k + pred)
+        {
+            *c += 1;
         }
     }
 

@@ -73,10 +73,10 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Vec<usize> {
     names.dedup();
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for (i, g) in groups.iter().enumerate() {
-        if let Ok(idx) = names.binary_search(&g.as_str()) {
-            if let Some(m) = members.get_mut(idx) {
-                m.push(i);
-            }
+        if let Ok(idx) = names.binary_search(&g.as_str())
+            && let Some(m) = members.get_mut(idx)
+        {
+            m.push(i);
         }
     }
     let mut order: Vec<usize> = (0..names.len()).collect();

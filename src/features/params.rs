@@ -155,14 +155,14 @@ impl FeatureParams {
                 "need 1 <= min <= max <= 6",
             ));
         }
-        if let Some((a, b)) = self.char_ngrams {
-            if a == 0 || a > b || b > 8 {
-                return Err(bad(
-                    "char_ngrams",
-                    format!("{a}-{b}"),
-                    "need 1 <= min <= max <= 8",
-                ));
-            }
+        if let Some((a, b)) = self.char_ngrams
+            && (a == 0 || a > b || b > 8)
+        {
+            return Err(bad(
+                "char_ngrams",
+                format!("{a}-{b}"),
+                "need 1 <= min <= max <= 8",
+            ));
         }
         if self.context_window > 20 {
             return Err(bad(

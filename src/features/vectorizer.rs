@@ -1,7 +1,8 @@
-//! The fitted vectorizer: a sorted vocabulary and the IDF learned at fit time.
+//! The fitted vectorizer: the vocabulary (most frequent term first) and the IDF learned at fit
+//! time.
 //!
 //! `fit` counts document frequencies, prunes the vocabulary (`min_df`, `max_df`,
-//! `max_features`), sorts it by term and stores `idf = ln((1 + n) / (1 + df)) + 1` (scikit-learn's
+//! `max_features`), orders it by document frequency (ties by term) and stores `idf = ln((1 + n) / (1 + df)) + 1` (scikit-learn's
 //! smooth IDF). `transform` applies exactly that vocabulary and IDF, so a sentence gets the same
 //! row alone or inside any batch (unlike linfa-preprocessing 0.8.1, which relearns IDF from the
 //! batch it transforms). Rows are `(sublinear) tf × idf`, L2-normalised.
@@ -161,7 +162,8 @@ pub struct VectorizerFile {
     pub params: ValidFeatureParams,
     /// Number of documents the IDF was learned from.
     pub n_docs: usize,
-    /// The vocabulary, sorted; a term's position is its column.
+    /// The vocabulary, most frequent term first (ties by term); a term's position is its
+    /// column. Files may hold any order of distinct terms.
     pub terms: Vec<String>,
     /// IDF per column.
     pub idf: Vec<f64>,
@@ -263,13 +265,13 @@ impl Vectorizer {
             .filter_map(|(h, d)| names.get(&h).map(|t| (t.clone(), d)))
             .collect();
         drop(names);
+        // Most frequent first (ties by term): the weights of the common terms, which nearly
+        // every row touches, then sit together at the start of each model's weight array and
+        // stay in cache while a row's scattered columns are read and written.
+        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         if let Some(max) = p.max_features {
-            if kept.len() > max {
-                kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                kept.truncate(max);
-            }
+            kept.truncate(max);
         }
-        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if distinct == 0 {
             return Err(Error::Data(format!(
                 "none of the {n} texts has a word to learn from (they are empty or only punctuation)"
@@ -359,9 +361,11 @@ impl Vectorizer {
                 file.idf.len()
             ));
         }
-        if file.terms.windows(2).any(|w| w.first() >= w.get(1)) {
-            return Err("vocabulary is not sorted and unique".into());
+        let mut distinct: rustc_hash::FxHashSet<&str> = Default::default();
+        if let Some(t) = file.terms.iter().find(|t| !distinct.insert(t.as_str())) {
+            return Err(format!("the vocabulary lists the term {t:?} twice"));
         }
+        drop(distinct);
         // fit stores ln((1 + n) / (1 + df)) + 1 with 1 <= df <= n: anything outside
         // [1, ln(1 + n) + 1] was not written by fit, and a huge IDF overflows rows to NaN.
         let max_idf = (1.0 + file.n_docs as f64).ln() + 1.0 + 1e-9;
@@ -553,11 +557,16 @@ mod tests {
     }
 
     #[test]
-    fn vocabulary_is_sorted_pruned_and_deterministic() {
+    fn vocabulary_is_ordered_by_frequency_pruned_and_deterministic() {
         let corpus = ["b a", "a c", "a b", "d"];
         let v = Vectorizer::fit(params(2.0), &docs(&corpus)).unwrap();
         let terms: Vec<&str> = (0..v.n_features()).filter_map(|i| v.term(i)).collect();
         assert_eq!(terms, ["w:a", "w:b"]);
+        // Most frequent first, ties by term.
+        let by_df = ["z y", "z x", "z y", "q x"];
+        let v = Vectorizer::fit(params(2.0), &docs(&by_df)).unwrap();
+        let terms: Vec<&str> = (0..v.n_features()).filter_map(|i| v.term(i)).collect();
+        assert_eq!(terms, ["w:z", "w:x", "w:y"]);
         let capped = FeatureParams {
             max_features: Some(1),
             ..params(1.0).get().clone()
@@ -579,8 +588,9 @@ mod tests {
         bad.idf.pop();
         assert!(Vectorizer::from_file(bad).is_err());
         let mut bad = f.clone();
-        bad.terms.reverse();
-        assert!(Vectorizer::from_file(bad).is_err());
+        bad.terms[1] = bad.terms[0].clone();
+        let e = Vectorizer::from_file(bad).unwrap_err();
+        assert!(e.contains("twice"), "{e}");
     }
 
     /// Found by fuzzing model files: an IDF of 1e308 is finite, but tf × idf overflowed to

@@ -36,12 +36,68 @@ pub struct Outcome {
 
 use std::collections::VecDeque;
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// Sums 8 lane accumulators in a fixed order.
+fn lanes_sum(acc: [f64; LANES], tail: f64) -> f64 {
+    let [a0, a1, a2, a3, a4, a5, a6, a7] = acc;
+    ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + tail
+}
+
+/// Lanes of the reductions below.
+const LANES: usize = 8;
+
+/// `aᵀb` summed in 8 independent lanes (a fixed order, so results are reproducible): a single
+/// running sum is a chain of dependent additions the compiler may not reorder or vectorise, and
+/// on vectors of 10⁵ weights those chains were most of the minimiser's own time.
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; LANES];
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (xa, xb) in ca.zip(cb) {
+        for ((s, x), y) in acc.iter_mut().zip(xa).zip(xb) {
+            *s += x * y;
+        }
+    }
+    lanes_sum(acc, ra.iter().zip(rb).map(|(x, y)| x * y).sum())
+}
+
+/// `d ← scale·d + c·v`, returning `uᵀd` of the updated `d`, in one pass over the vectors.
+fn update_and_dot(d: &mut [f64], scale: f64, c: f64, v: &[f64], u: &[f64]) -> f64 {
+    let mut acc = [0.0; LANES];
+    let mut cd = d.chunks_exact_mut(LANES);
+    let (mut cv, mut cu) = (v.chunks_exact(LANES), u.chunks_exact(LANES));
+    for ((xd, xv), xu) in (&mut cd).zip(&mut cv).zip(&mut cu) {
+        for (((s, di), vi), ui) in acc.iter_mut().zip(xd.iter_mut()).zip(xv).zip(xu) {
+            *di = scale * *di + c * vi;
+            *s += *di * ui;
+        }
+    }
+    let mut tail = 0.0;
+    for ((di, vi), ui) in cd
+        .into_remainder()
+        .iter_mut()
+        .zip(cv.remainder())
+        .zip(cu.remainder())
+    {
+        *di = scale * *di + c * vi;
+        tail += *di * ui;
+    }
+    lanes_sum(acc, tail)
+}
+
+/// One L-BFGS history entry: `s = x₊ − x`, `y = g₊ − g`, `1 / sᵀy` and `yᵀy`.
+struct Pair {
+    s: Vec<f64>,
+    y: Vec<f64>,
+    rho: f64,
+    yy: f64,
 }
 
 /// Minimises `f`, which writes the gradient at `x` into its second argument and returns the
 /// objective. Starts from `x0`.
+///
+/// Each pass over the vectors does as much as it can (an update and the next dot product), so an
+/// iteration reads the history once per loop of the two-loop recursion: `2m + 4` passes over
+/// `n` values instead of `4m + 10`.
 pub fn minimize(
     mut f: impl FnMut(&[f64], &mut [f64]) -> f64,
     x0: Vec<f64>,
@@ -52,59 +108,39 @@ pub fn minimize(
     let mut x = x0;
     let mut g = vec![0.0; n];
     let mut cost = f(&x, &mut g);
-    // (s, y, 1 / sᵀy), oldest first.
-    let mut history: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::with_capacity(m);
+    let mut gnorm2 = dot(&g, &g);
+    // Oldest first.
+    let mut history: VecDeque<Pair> = VecDeque::with_capacity(m);
     let mut alpha = vec![0.0; m];
+    // `d = H·g`; the step is `-d`.
     let mut d = vec![0.0; n];
     let mut x_new = vec![0.0; n];
     let mut g_new = vec![0.0; n];
     let mut iterations = 0;
     while iterations < settings.max_iterations {
-        let gnorm = dot(&g, &g).sqrt();
+        let gnorm = gnorm2.sqrt();
         if !gnorm.is_finite() || gnorm < settings.gradient_tolerance {
             break;
         }
         iterations += 1;
-        // Two-loop recursion: d = -H g.
-        d.copy_from_slice(&g);
-        for ((s, y, rho), a) in history.iter().rev().zip(alpha.iter_mut()) {
-            *a = rho * dot(s, &d);
-            for (di, yi) in d.iter_mut().zip(y) {
-                *di -= *a * yi;
-            }
-        }
-        let gamma = match history.back() {
-            Some((s, y, _)) => dot(s, y) / dot(y, y).max(f64::MIN_POSITIVE),
-            None => 1.0 / gnorm.max(1.0),
-        };
-        for di in d.iter_mut() {
-            *di *= gamma;
-        }
-        let used = history.len();
-        for ((s, y, rho), a) in history.iter().zip(alpha.iter().take(used).rev()) {
-            let b = rho * dot(y, &d);
-            for (di, si) in d.iter_mut().zip(s) {
-                *di += (a - b) * si;
-            }
-        }
-        for di in d.iter_mut() {
-            *di = -*di;
-        }
-        let mut slope = dot(&g, &d);
-        if slope.is_nan() || slope >= 0.0 {
-            // Not a descent direction (should not happen on convex problems): restart.
+        let mut gd = two_loop(&history, &g, &mut d, &mut alpha);
+        if history.is_empty() || gd.is_nan() || gd <= 0.0 {
+            // No history yet, or not a descent direction (should not happen on convex
+            // problems): a scaled gradient step, and the history starts again.
             history.clear();
+            let scale = 1.0 / gnorm.max(1.0);
             for (di, gi) in d.iter_mut().zip(&g) {
-                *di = -gi / gnorm.max(1.0);
+                *di = gi * scale;
             }
-            slope = dot(&g, &d);
+            gd = gnorm2 * scale;
         }
+        let slope = -gd;
         // Backtracking line search on the Armijo condition.
         let mut t = 1.0;
         let mut new_cost = f64::INFINITY;
         for _ in 0..40 {
             for ((xn, xi), di) in x_new.iter_mut().zip(&x).zip(&d) {
-                *xn = xi + t * di;
+                *xn = xi - t * di;
             }
             new_cost = f(&x_new, &mut g_new);
             if new_cost.is_finite() && new_cost <= cost + 1e-4 * t * slope {
@@ -115,29 +151,27 @@ pub fn minimize(
         if !(new_cost.is_finite() && new_cost <= cost) {
             break; // no progress possible
         }
-        // History update (buffers recycled), skipped when the curvature condition fails.
-        let (mut s, mut y) = match history.len() == m {
-            true => history
-                .pop_front()
-                .map(|(s, y, _)| (s, y))
-                .unwrap_or_default(),
-            false => (vec![0.0; n], vec![0.0; n]),
-        };
-        s.resize(n, 0.0);
-        y.resize(n, 0.0);
-        for (((sv, xn), xi), (yv, (gn, gi))) in s
-            .iter_mut()
-            .zip(&x_new)
-            .zip(&x)
-            .zip(y.iter_mut().zip(g_new.iter().zip(&g)))
-        {
-            *sv = xn - xi;
-            *yv = gn - gi;
+        // History update (buffers recycled), skipped when the curvature condition fails; the
+        // same pass takes the new gradient's norm.
+        let mut pair = match history.len() == m {
+            true => history.pop_front(),
+            false => None,
         }
-        let sy = dot(&s, &y);
-        if sy > 1e-12 * dot(&y, &y) {
-            history.push_back((s, y, 1.0 / sy));
+        .unwrap_or(Pair {
+            s: Vec::new(),
+            y: Vec::new(),
+            rho: 0.0,
+            yy: 0.0,
+        });
+        pair.s.resize(n, 0.0);
+        pair.y.resize(n, 0.0);
+        let (sy, yy, gg) = differences(&mut pair, (&x_new, &x), (&g_new, &g));
+        if sy > 1e-12 * yy {
+            pair.rho = 1.0 / sy;
+            pair.yy = yy;
+            history.push_back(pair);
         }
+        gnorm2 = gg;
         let decrease = (cost - new_cost) / cost.abs().max(1.0);
         std::mem::swap(&mut x, &mut x_new);
         std::mem::swap(&mut g, &mut g_new);
@@ -151,6 +185,103 @@ pub fn minimize(
         cost,
         iterations,
     }
+}
+
+/// The two-loop recursion: writes `d = H·g` (`H` the inverse-Hessian estimate of `history`,
+/// scaled by `γ = sᵀy / yᵀy` of the newest pair) and returns `gᵀd`. With no history it writes
+/// `g` and returns `gᵀg`.
+fn two_loop(history: &VecDeque<Pair>, g: &[f64], d: &mut [f64], alpha: &mut [f64]) -> f64 {
+    d.copy_from_slice(g);
+    let used = history.len();
+    let (Some(newest), Some(oldest)) = (history.back(), history.front()) else {
+        return dot(g, g);
+    };
+    // First loop, newest to oldest: a = ρ sᵀd, d ← d − a y; each pass also takes the dot
+    // product the next step needs (the next older s, or after the oldest, the oldest y).
+    let mut next = dot(&newest.s, d);
+    for (k, pair) in history.iter().rev().enumerate() {
+        let a = pair.rho * next;
+        if let Some(slot) = alpha.get_mut(k) {
+            *slot = a;
+        }
+        let u = match used.checked_sub(k + 2).and_then(|i| history.get(i)) {
+            Some(older) => &older.s,
+            None => &oldest.y,
+        };
+        next = update_and_dot(d, 1.0, -a, &pair.y, u);
+    }
+    // Second loop, oldest to newest, on γd: b = ρ yᵀd, d ← d + (a − b) s; the first pass also
+    // applies γ, the last takes gᵀd.
+    let gamma = 1.0 / (newest.rho * newest.yy.max(f64::MIN_POSITIVE));
+    let mut scale = gamma;
+    let mut yd = next * gamma;
+    for (i, pair) in history.iter().enumerate() {
+        let a = alpha.get(used - 1 - i).copied().unwrap_or(0.0);
+        let b = pair.rho * yd;
+        let u = match history.get(i + 1) {
+            Some(newer) => &newer.y,
+            None => g,
+        };
+        yd = update_and_dot(d, scale, a - b, &pair.s, u);
+        scale = 1.0;
+    }
+    yd
+}
+
+/// Writes `s = x₊ − x` and `y = g₊ − g` into `pair` and returns `(sᵀy, yᵀy, g₊ᵀg₊)`, in one pass.
+fn differences(pair: &mut Pair, xs: (&[f64], &[f64]), gs: (&[f64], &[f64])) -> (f64, f64, f64) {
+    let (mut sy, mut yy, mut gg) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+    let mut tails = (0.0, 0.0, 0.0);
+    let mut cs = pair.s.chunks_exact_mut(LANES);
+    let mut cy = pair.y.chunks_exact_mut(LANES);
+    let (mut cxn, mut cx) = (xs.0.chunks_exact(LANES), xs.1.chunks_exact(LANES));
+    let (mut cgn, mut cg) = (gs.0.chunks_exact(LANES), gs.1.chunks_exact(LANES));
+    for (((((s, y), xn), x), gn), g) in (&mut cs)
+        .zip(&mut cy)
+        .zip(&mut cxn)
+        .zip(&mut cx)
+        .zip(&mut cgn)
+        .zip(&mut cg)
+    {
+        for l in 0..LANES {
+            if let (Some(sl), Some(yl), Some(xnl), Some(xl), Some(gnl), Some(gl)) = (
+                s.get_mut(l),
+                y.get_mut(l),
+                xn.get(l),
+                x.get(l),
+                gn.get(l),
+                g.get(l),
+            ) {
+                *sl = xnl - xl;
+                *yl = gnl - gl;
+                if let (Some(a), Some(b), Some(c)) = (sy.get_mut(l), yy.get_mut(l), gg.get_mut(l)) {
+                    *a += *sl * *yl;
+                    *b += *yl * *yl;
+                    *c += gnl * gnl;
+                }
+            }
+        }
+    }
+    for (((((sl, yl), xnl), xl), gnl), gl) in cs
+        .into_remainder()
+        .iter_mut()
+        .zip(cy.into_remainder().iter_mut())
+        .zip(cxn.remainder())
+        .zip(cx.remainder())
+        .zip(cgn.remainder())
+        .zip(cg.remainder())
+    {
+        *sl = xnl - xl;
+        *yl = gnl - gl;
+        tails.0 += *sl * *yl;
+        tails.1 += *yl * *yl;
+        tails.2 += gnl * gnl;
+    }
+    (
+        lanes_sum(sy, tails.0),
+        lanes_sum(yy, tails.1),
+        lanes_sum(gg, tails.2),
+    )
 }
 
 #[cfg(test)]

@@ -306,8 +306,8 @@ const COST_TOLERANCE: f64 = 1e-7;
 
 /// Rows per chunk is chosen so there are at most this many chunks (partial gradients).
 const MAX_CHUNKS: usize = 4;
-/// Chunks are at least this many rows.
-const MIN_CHUNK_ROWS: usize = 2048;
+/// Chunks are at least this many rows (one chunk below twice this), and equal in size.
+const MIN_CHUNK_ROWS: usize = 1024;
 
 struct Problem<'a> {
     x: &'a CsrMatrix,
@@ -389,18 +389,18 @@ impl Problem<'_> {
         }
         let split = self.n_features * self.k;
         let reg = self.alpha * self.inv_total;
-        let mut sq = 0.0;
-        for (gi, wj) in g.iter_mut().zip(p.get(..split).unwrap_or(&[])) {
+        let w = p.get(..split).unwrap_or(&[]);
+        for (gi, wj) in g.iter_mut().zip(w) {
             *gi += reg * wj;
-            sq += wj * wj;
         }
-        loss + 0.5 * reg * sq
+        loss + 0.5 * reg * lbfgs::dot(w, w)
     }
 
     /// Row chunks: a fixed function of the row count, so sums do not depend on thread count.
     fn chunks(&self) -> Vec<(usize, usize)> {
         let n = self.x.n_rows();
-        let rows = n.div_ceil(MAX_CHUNKS).max(MIN_CHUNK_ROWS).max(1);
+        let count = (n / MIN_CHUNK_ROWS).clamp(1, MAX_CHUNKS);
+        let rows = n.div_ceil(count).max(1);
         (0..n)
             .step_by(rows)
             .map(|a| (a, (a + rows).min(n)))
@@ -415,15 +415,20 @@ impl Problem<'_> {
         for (bk, pk) in b.iter_mut().zip(p.get(split..).unwrap_or(&[])) {
             *bk = *pk;
         }
+        // One fixed-size array per feature: no slice bounds to compute per non-zero.
+        let (w, _) = w.as_chunks::<K>();
         let chunk = |start: usize, end: usize, grad: &mut [f64]| -> f64 {
             let mut loss = 0.0;
             let mut gb = [0.0; K];
+            let (grad_w, _) = grad
+                .get_mut(..split)
+                .unwrap_or(&mut [])
+                .as_chunks_mut::<K>();
             for r in start..end {
                 let row = self.x.row(r);
                 let mut z = b;
                 for (&j, &v) in row.indices.iter().zip(row.values) {
-                    let j = j as usize * K;
-                    if let Some(wj) = w.get(j..j + K) {
+                    if let Some(wj) = w.get(j as usize) {
                         let v = f64::from(v);
                         for (zc, wc) in z.iter_mut().zip(wj) {
                             *zc += v * wc;
@@ -440,8 +445,7 @@ impl Problem<'_> {
                     *gc += *dc;
                 }
                 for (&j, &v) in row.indices.iter().zip(row.values) {
-                    let j = j as usize * K;
-                    if let Some(gj) = grad.get_mut(j..j + K) {
+                    if let Some(gj) = grad_w.get_mut(j as usize) {
                         let v = f64::from(v);
                         for (gc, dc) in gj.iter_mut().zip(&d) {
                             *gc += v * dc;

@@ -6,7 +6,7 @@
 //!   "version": 1,                      // checked on load
 //!   "geostance": "0.1.0",              // the version that wrote it
 //!   "training": { data, rows, seed, target_mode, estimator, ... },
-//!   "features": { params, n_docs, terms: [...sorted...], idf: [...] },
+//!   "features": { params, n_docs, terms: [...by frequency...], idf: [...] },
 //!   "heads": { "sentiment": { labels, model: { kind, n_features, n_classes, weights, bias }, ... },
 //!              "stance": { ... } }
 //! }
@@ -72,7 +72,7 @@ pub fn to_bytes(model: &Classifier, gzip: bool) -> Result<Vec<u8>> {
     }
     let mut enc = flate2::GzBuilder::new()
         .mtime(0)
-        .write(Vec::new(), flate2::Compression::new(6));
+        .write(Vec::new(), flate2::Compression::new(1));
     enc.write_all(&json)
         .and_then(|_| enc.finish())
         .map_err(|e| Error::io(Source::Memory, e))

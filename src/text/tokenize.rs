@@ -93,11 +93,11 @@ pub fn tokenize_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
             } else if is_emoji(c) {
                 // An emoji is a token of its own; a flag is a pair of regional indicators.
                 let mut end = i + c.len_utf8();
-                if is_regional_indicator(c) {
-                    if let Some(&(j, n)) = chars.peek().filter(|(_, n)| is_regional_indicator(*n)) {
-                        chars.next();
-                        end = j + n.len_utf8();
-                    }
+                if is_regional_indicator(c)
+                    && let Some(&(j, n)) = chars.peek().filter(|(_, n)| is_regional_indicator(*n))
+                {
+                    chars.next();
+                    end = j + n.len_utf8();
                 }
                 out.push(Token {
                     text: text.get(i..end).unwrap_or(""),
@@ -198,10 +198,10 @@ pub fn normalize(token: &str) -> String {
 
 fn strip_possessive(token: &str) -> &str {
     for suffix in ["'s", "’s", "'S", "’S"] {
-        if let Some(base) = token.strip_suffix(suffix) {
-            if !base.is_empty() {
-                return base;
-            }
+        if let Some(base) = token.strip_suffix(suffix)
+            && !base.is_empty()
+        {
+            return base;
         }
     }
     token

@@ -320,10 +320,10 @@ fn patch(v: &mut serde_json::Value, n: &mut usize, op: u8) -> bool {
                     o.remove(&k);
                     return true;
                 }
-                if let Some(child) = o.get_mut(&k) {
-                    if patch(child, n, op) {
-                        return true;
-                    }
+                if let Some(child) = o.get_mut(&k)
+                    && patch(child, n, op)
+                {
+                    return true;
                 }
             }
         }
