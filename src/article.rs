@@ -229,7 +229,7 @@ pub fn classify(
                 target: Some(name),
                 marks: &marks,
             };
-            let (idx, val) = model.vectorizer.transform_one(&doc);
+            let (idx, val) = model.vectorizer.transform_unsorted(&doc);
             let row = RowView {
                 indices: &idx,
                 values: &val,

@@ -982,7 +982,7 @@ impl Classifier {
         docs.par_iter()
             .with_min_len(64)
             .map(|d| {
-                let (idx, val) = self.vectorizer.transform_one(d);
+                let (idx, val) = self.vectorizer.transform_unsorted(d);
                 let row = crate::features::RowView {
                     indices: &idx,
                     values: &val,

@@ -19,7 +19,8 @@ pub struct CsrMatrix {
 /// One row of a [`CsrMatrix`]: parallel slices of column indices and values.
 #[derive(Debug, Clone, Copy)]
 pub struct RowView<'a> {
-    /// Column indices, strictly increasing.
+    /// Column indices, distinct (strictly increasing in the rows of a [`CsrMatrix`]; in first-use
+    /// order from [`Vectorizer::transform_unsorted`](crate::features::Vectorizer::transform_unsorted)).
     pub indices: &'a [u32],
     /// Values.
     pub values: &'a [f32],

@@ -47,8 +47,14 @@ thread_local! {
     static COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Distinct sorted columns and their counts, counting in `counts` (left all zero again).
-fn count_dense(counts: &mut Vec<u32>, ids: &[u32], n_cols: usize) -> (Vec<u32>, Vec<u32>) {
+/// Distinct columns (sorted if `sorted`, else in first-use order) and their counts, counting
+/// in `counts` (left all zero again).
+fn count_dense(
+    counts: &mut Vec<u32>,
+    ids: &[u32],
+    n_cols: usize,
+    sorted: bool,
+) -> (Vec<u32>, Vec<u32>) {
     if counts.len() < n_cols {
         counts.resize(n_cols, 0);
     }
@@ -61,7 +67,9 @@ fn count_dense(counts: &mut Vec<u32>, ids: &[u32], n_cols: usize) -> (Vec<u32>, 
             *c += 1;
         }
     }
-    cols.sort_unstable();
+    if sorted {
+        cols.sort_unstable();
+    }
     let tfs = cols
         .iter()
         .map(|&id| counts.get_mut(id as usize).map_or(0, std::mem::take))
@@ -431,6 +439,18 @@ impl Vectorizer {
 
     /// One document's sparse row: sorted column indices and L2-normalised TF-IDF values.
     pub fn transform_one(&self, doc: &Doc<'_>) -> (Vec<u32>, Vec<f32>) {
+        self.transform_row(doc, true)
+    }
+
+    /// The same row with its columns in the order the document first uses them, not sorted:
+    /// for scoring a row at once (a dot product does not need the order, and sorting was a
+    /// tenth of the scoring time). Each column appears once; the values are those of
+    /// [`transform_one`](Self::transform_one), up to rounding in the last bit of the norm.
+    pub fn transform_unsorted(&self, doc: &Doc<'_>) -> (Vec<u32>, Vec<f32>) {
+        self.transform_row(doc, false)
+    }
+
+    fn transform_row(&self, doc: &Doc<'_>, sorted: bool) -> (Vec<u32>, Vec<f32>) {
         let mut ids: Vec<u32> = Vec::new();
         let mut words = WordList::default();
         let split = self.analyzer.splits_char_ngrams();
@@ -450,7 +470,7 @@ impl Vectorizer {
         // Term frequencies: count into a per-thread dense array (no sort of every occurrence),
         // then sort only the distinct columns.
         let (cols, tfs) = COUNTS.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut counts) => count_dense(&mut counts, &ids, self.terms.len()),
+            Ok(mut counts) => count_dense(&mut counts, &ids, self.terms.len(), sorted),
             Err(_) => count_sorted(ids),
         });
         let sublinear = self.analyzer.params().get().sublinear_tf;
