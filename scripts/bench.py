@@ -4,7 +4,7 @@
     cargo build --release
     python3 scripts/bench.py --geostance target/release/geostance --out bench-results.md
 
-Three sections (choose with --sections; all by default):
+Four sections (choose with --sections; all by default):
 
 train       Training on SemEval-2016 task 6 train.csv + dev.csv (stance only), vectorizing
             included: wall time (best and median of --repeats runs), CPU time, and test F_avg
@@ -21,7 +21,11 @@ throughput  Scoring the SemEval test set replicated to ~100k rows, on one core (
             taskset applies to the whole process and model loading is outside the timer.
 scale       A 100k-row synthetic training CSV (sentences sampled from the domain corpus and the
             benchmark train files, lightly perturbed), timed with `/usr/bin/time -v geostance
-            train`: wall time, peak RSS, feature count (`geostance info`).
+            train`: wall time, peak RSS, feature count (`geostance info`), for the defaults
+            and for the large-data settings (word n-grams, a feature cap, 100 iterations).
+classify    `geostance classify --format json` with the shipped default model on ~20 MB of
+            article text (the fixture articles, and the shared real article, repeated), on one
+            core and on all: MB/s, net of a one-article run.
 
 Everything is written to a temporary directory (deleted at the end unless --keep-tmp); the only
 file written elsewhere is --out. Seeds are fixed (--seed). A system whose Python package is
@@ -33,6 +37,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import glob
+import itertools
 import json
 import os
 import pickle
@@ -276,6 +282,11 @@ GS_TRAIN_VARIANTS = [
         ["--target-mode", "conjoin", "--no-calibrate"],
         "features conjoined with the target instead of one model per target",
     ),
+    (
+        "word n-grams only",
+        ["--char-ngrams", "none"],
+        "no character n-grams: the feature family fastText uses (words and word n-grams)",
+    ),
 ]
 
 
@@ -315,6 +326,8 @@ def bench_train(a, ctx) -> list[dict]:
         if label == "defaults":
             ctx["gs_model"] = model
             ctx["gs_default_info"] = info
+        if label == "word n-grams only":
+            ctx["gs_word_model"] = model
     ctx["commands"].append(
         shlex.join([a.geostance, "evaluate", "--model", "M", "--data", test_file,
                     "--format", "json", "-q"]) + "   # F_avg = .stance.f_avg")
@@ -479,19 +492,23 @@ def bench_throughput(a, ctx) -> list[dict]:
     results = []
     modes = [("1 core", ["taskset", "-c", "0"], one_core_env()),
              (f"all {ctx['cores']} cores", [], all_cores_env())]
-    model = ctx.get("gs_model")
-    if model is None:
-        model = os.path.join(tmp, "gs-throughput.json.gz")
-        bdir = os.path.join(a.benchmarks, SEMEVAL)
-        run_timed([a.geostance, "train", "--data", os.path.join(bdir, "train.csv"),
-                   os.path.join(bdir, "dev.csv"), "--model", model, "--heads",
-                   "stance", "-q"], tmp=tmp)
-    for mode, prefix, env in modes:
+    bdir = os.path.join(a.benchmarks, SEMEVAL)
+    models = []
+    for label, key, extra in (("defaults", "gs_model", []),
+                              ("word n-grams only", "gs_word_model", ["--char-ngrams", "none"])):
+        model = ctx.get(key)
+        if model is None:
+            model = os.path.join(tmp, f"gs-throughput-{len(models)}.json.gz")
+            run_timed([a.geostance, "train", "--data", os.path.join(bdir, "train.csv"),
+                       os.path.join(bdir, "dev.csv"), "--model", model, "--heads",
+                       "stance", "-q", *extra], tmp=tmp)
+        models.append((label, model))
+    for (label, model), (mode, prefix, env) in itertools.product(models, modes):
         cmd_big = [*prefix, a.geostance, "evaluate", "--model", model, "--data", big,
                    "--format", "json", "-q"]
         cmd_one = [*prefix, a.geostance, "evaluate", "--model", model, "--data", one,
                    "--format", "json", "-q"]
-        log(f"geostance evaluate, {mode} x{a.repeats}")
+        log(f"geostance evaluate ({label} model), {mode} x{a.repeats}")
         ones, bigs = [], []
         for _ in range(a.repeats):
             ctx["quiet"].wait()
@@ -505,7 +522,7 @@ def bench_throughput(a, ctx) -> list[dict]:
         ctx["commands"].append(envs + shlex.join(cmd_big))
         ctx["commands"].append(envs + shlex.join(cmd_one) + "   # fixed cost, subtracted")
         results.append({
-            "system": "geostance evaluate", "mode": mode, "rows": n,
+            "system": f"geostance evaluate ({label} model)", "mode": mode, "rows": n,
             **summary(net), "gross_best": min(r["wall"] for r in bigs), "fixed": fixed,
             "note": f"net of the 1-row run (best {fixed:.2f} s: start, model load, gazetteer); "
                     f"includes CSV parsing and metrics; gross best "
@@ -527,6 +544,63 @@ def bench_throughput(a, ctx) -> list[dict]:
             for key, s in res["systems"].items():
                 results.append({"system": PY_NAMES.get(key, key), "mode": mode,
                                 "rows": res["rows"], **s, "note": py_note(key, s)})
+    return results
+
+
+CLASSIFY_MB = 20
+
+
+def classify_corpus(a, tmp: str) -> list[tuple[str, str, int, int]]:
+    """(label, jsonl path, articles, bytes): the repository's fixture articles and the shared
+    real article, each repeated to about CLASSIFY_MB MB of article text."""
+    fixtures = sorted(glob.glob(os.path.join(REPO, "tests", "fixtures", "articles", "*.txt")))
+    real = sorted(glob.glob(os.path.join(os.path.dirname(a.benchmarks), "articles", "*.txt")))
+    out = []
+    for label, files in (("fixture articles (tests/fixtures/articles)", fixtures),
+                         ("the real article (../shared/articles)", real)):
+        texts = [open(f, encoding="utf-8").read() for f in files]
+        if not texts:
+            continue
+        path = os.path.join(tmp, f"classify-{len(out)}.jsonl")
+        n = size = 0
+        with open(path, "w", encoding="utf-8") as f:
+            while size < CLASSIFY_MB * 1_000_000:
+                for t in texts:
+                    f.write(json.dumps({"id": str(n), "text": t}) + "\n")
+                    n += 1
+                    size += len(t.encode("utf-8"))
+        out.append((label, path, n, size))
+    return out
+
+
+def bench_classify(a, ctx) -> list[dict]:
+    """`geostance classify --format json` on MB of article text, shipped default model: sentence
+    splitting, country matching, features and scoring, on one core and on all."""
+    tmp = ctx["tmp"]
+    results = []
+    modes = [("1 core", ["taskset", "-c", "0"], one_core_env()),
+             (f"all {ctx['cores']} cores", [], all_cores_env())]
+    empty = os.path.join(tmp, "classify-empty.jsonl")
+    with open(empty, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "0", "text": "No country here."}) + "\n")
+    for (label, path, n, size), (mode, prefix, env) in itertools.product(
+            classify_corpus(a, tmp), modes):
+        cmd = [*prefix, a.geostance, "classify", "--input", "jsonl", "--format", "json", path]
+        cmd_one = [*prefix, a.geostance, "classify", "--input", "jsonl", "--format", "json",
+                   empty]
+        log(f"geostance classify ({label}), {mode} x{a.repeats}")
+        runs, ones = [], []
+        for _ in range(a.repeats):
+            ctx["quiet"].wait()
+            ones.append(run_timed(cmd_one, env=env, tmp=tmp))
+            ctx["quiet"].wait()
+            runs.append(run_timed(cmd, env=env, tmp=tmp))
+        fixed = min(r["wall"] for r in ones)
+        net = [{**r, "wall": r["wall"] - fixed} for r in runs]
+        envs = "RAYON_NUM_THREADS=1 " if prefix else ""
+        ctx["commands"].append(envs + shlex.join(cmd))
+        results.append({"system": f"geostance classify: {label}", "mode": mode,
+                        "articles": n, "bytes": size, **summary(net), "fixed": fixed})
     return results
 
 
@@ -795,7 +869,7 @@ def cpu_model() -> str:
     return platform.processor() or "?"
 
 
-def render(a, ctx, train, thr, scale) -> str:
+def render(a, ctx, train, thr, scale, cls) -> str:
     v = ctx["versions"]
     L = []
     L.append("# geostance speed benchmark\n")
@@ -841,6 +915,19 @@ def render(a, ctx, train, thr, scale) -> str:
         L.append("rows/CPU-s divides by user+sys CPU time: on a shared machine it is the less "
                  "disturbed figure; on one core and an idle machine it matches rows/s. "
                  "geostance's CPU time is net of the 1-row run's too.")
+        L.append("")
+    if cls:
+        L.append("## 4. classify throughput (shipped default model)\n")
+        L.append("| input | cores | articles | MB | best s | median s | MB/s (best) |")
+        L.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        for r in cls:
+            L.append(f"| {r['system']} | {r['mode']} | {r['articles']:,} | "
+                     f"{r['bytes'] / 1e6:.1f} | {fmt_s(r['best'])} | {fmt_s(r['median'])} | "
+                     f"{r['bytes'] / 1e6 / r['best']:.1f} |")
+        L.append("")
+        L.append("Net of a one-article run (start, model load, gazetteer). Includes JSON "
+                 "parsing, sentence splitting, country matching, features, scoring and the "
+                 "JSON output.")
         L.append("")
     if scale:
         L.append(f"## 3. Scale: geostance train on {a.scale_rows:,} synthetic rows\n")
@@ -899,8 +986,8 @@ def main() -> None:
                    help="folder holding semeval2016-task6/ etc. (default: %(default)s)")
     p.add_argument("--domain-train", default=os.path.join(REPO, "data", "train.csv"),
                    help="domain corpus sampled for the scale test (default: %(default)s)")
-    p.add_argument("--sections", default="train,throughput,scale",
-                   help="comma-separated subset of train,throughput,scale")
+    p.add_argument("--sections", default="train,throughput,scale,classify",
+                   help="comma-separated subset of train,throughput,scale,classify")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per measurement")
     p.add_argument("--scale-rows", type=int, default=100_000)
     p.add_argument("--scale-repeats", type=int, default=1)
@@ -955,11 +1042,12 @@ def main() -> None:
         train = bench_train(a, ctx) if "train" in sections else []
         thr = bench_throughput(a, ctx) if "throughput" in sections else []
         scale = bench_scale(a, ctx) if "scale" in sections else []
+        cls = bench_classify(a, ctx) if "classify" in sections else []
         if train and "gs_default_info" in ctx:
             i = ctx["gs_default_info"]["training"]
             ctx["notes"].append(f"geostance defaults on SemEval: `auto` chose "
                                 f"`{i['target_mode']}` ({i['target_mode_reason']}).")
-        report = render(a, ctx, train, thr, scale)
+        report = render(a, ctx, train, thr, scale, cls)
     finally:
         if a.keep_tmp:
             log(f"kept {tmp}")
