@@ -110,7 +110,7 @@ pub struct Locator {
 pub fn marker_for(code: &str) -> &'static str {
     match code {
         "RUS" => crate::features::analyzer::OBJECT_MARKER,
-        "UKR" => "<ua>",
+        "UKR" => crate::features::analyzer::UKRAINE_MARKER,
         _ => "<c>",
     }
 }

@@ -9,7 +9,7 @@
 //! | `l:` / `r:` | n-grams just left / right of a target mention | `r:sanction`, `r:sanction <ru>` |
 //! | `n:` | words within the window around a mention | `n:sanction`, `n:unlik` |
 //! | `s:` | words in the same clause as a mention | `s:sanction`, `s:<ru>` |
-//! | `x:` | flags | `x:nomention` (the target is not mentioned) |
+//! | `x:` | flags | `x:nomention` (the target is not mentioned), `x:noru` (Russia is not named), `x:noside` (neither Russia nor Ukraine is) |
 //! | `T:<target>\|` | any of the above conjoined with the target ([`TargetMode::Conjoin`]) | `T:atheism\|w:god` |
 //!
 //! Mentions are marked by the caller ([`Mark`]): the target's mentions become `<t>`, other
@@ -32,6 +32,9 @@ pub const TARGET_MARKER: &str = "<t>";
 /// The marker of the stance's object (Russia): its mentions get context features too, and the
 /// words between a target mention and an object mention become relation features.
 pub const OBJECT_MARKER: &str = "<ru>";
+
+/// The marker the caller gives Ukraine's mentions (the other side of the war).
+pub const UKRAINE_MARKER: &str = "<ua>";
 
 /// Relation features are emitted for target/object mentions at most this many words apart.
 const MAX_RELATION_SPAN: usize = 12;
@@ -304,6 +307,15 @@ impl Analyzer {
         if doc.target.is_some() && p.target_mode == TargetMode::Mention {
             if targets.is_empty() {
                 out("x:nomention");
+            }
+            // Whether the sentence names a side of the war at all: a sentence that names
+            // neither Russia nor Ukraine rarely says anything of a stance toward Russia ("Japan
+            // hosted a trade fair"), and no single word can tell the model that.
+            if objects.is_empty() {
+                out("x:noru");
+                if !(0..n_words).any(|k| stem_of(k) == UKRAINE_MARKER) {
+                    out("x:noside");
+                }
             }
             // Left and right n-grams of a mention, with the given prefixes.
             let sides = |pos: usize,
@@ -643,6 +655,43 @@ mod tests {
             marks: &[],
         });
         assert!(t.contains(&"x:nomention".to_string()));
+    }
+
+    #[test]
+    fn sentences_naming_neither_side_of_the_war_are_flagged() {
+        let a = analyzer(TargetMode::Mention);
+        let mark = |text: &str, name: &str, target: bool, marker: &'static str| {
+            let start = text.find(name).unwrap();
+            Mark {
+                start,
+                end: start + name.len(),
+                target,
+                marker,
+            }
+        };
+        let flags = |text: &str, others: &[(&str, &'static str)]| {
+            let mut m = vec![mark(text, "Japan", true, "<c>")];
+            m.extend(others.iter().map(|(n, k)| mark(text, n, false, k)));
+            m.sort_by_key(|m| m.start);
+            let t = a.terms(&Doc {
+                text,
+                target: Some("Japan"),
+                marks: &m,
+            });
+            (
+                t.contains(&"x:noru".to_string()),
+                t.contains(&"x:noside".to_string()),
+            )
+        };
+        assert_eq!(flags("Japan hosted a trade fair", &[]), (true, true));
+        assert_eq!(
+            flags("Japan sent aid to Ukraine", &[("Ukraine", UKRAINE_MARKER)]),
+            (true, false)
+        );
+        assert_eq!(
+            flags("Japan sanctioned Russia", &[("Russia", OBJECT_MARKER)]),
+            (false, false)
+        );
     }
 
     #[test]
