@@ -449,26 +449,21 @@ fn fit_head_models(
                 })
             }
         },
-        || -> Vec<Result<Option<(String, LinearModel)>>> {
+        || -> Vec<Result<(String, LinearModel)>> {
             groups
                 .into_par_iter()
                 .map(|(t, idx)| {
                     let ys: Vec<usize> = idx.iter().filter_map(|&i| y.get(i).copied()).collect();
                     let start = init.and_then(|i| i.1.get(&t));
                     let m = fit_model(spec, &x.select_rows(&idx), &ys, start)?;
-                    Ok(Some((t, m)))
+                    Ok((t, m))
                 })
                 .collect()
         },
     );
-    let pooled = pooled?;
-    let mut models = BTreeMap::new();
-    for f in fitted {
-        if let Some((t, m)) = f? {
-            models.insert(t, m);
-        }
-    }
-    Ok((pooled, models))
+    // The first error in target order, whatever the thread count.
+    let per: BTreeMap<String, LinearModel> = fitted.into_iter().collect::<Result<_>>()?;
+    Ok((pooled?, per))
 }
 
 /// Out-of-fold raw scores for the rows of the folds in `which` (other rows keep zero scores),
