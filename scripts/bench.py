@@ -472,6 +472,31 @@ def worker_throughput(a) -> None:
     print(json.dumps(out))
 
 
+def core_modes(ctx) -> list[tuple[str, list[str], dict]]:
+    """(label, command prefix, environment) for one core and for all cores."""
+    return [("1 core", ["taskset", "-c", "0"], one_core_env()),
+            (f"all {ctx['cores']} cores", [], all_cores_env())]
+
+
+def timed_net(a, ctx, cmd: list[str], cmd_one: list[str], env: dict, prefix: list[str]):
+    """Runs `cmd_one` (the fixed cost: start, model load, gazetteer) and `cmd` --repeats times
+    each on a quiet machine; returns (runs net of the best fixed wall time and the median fixed
+    CPU time, the gross runs, the fixed wall time), and records both commands."""
+    ones, runs = [], []
+    for _ in range(a.repeats):
+        ctx["quiet"].wait()
+        ones.append(run_timed(cmd_one, env=env, tmp=ctx["tmp"]))
+        ctx["quiet"].wait()
+        runs.append(run_timed(cmd, env=env, tmp=ctx["tmp"]))
+    fixed = min(r["wall"] for r in ones)
+    fixed_cpu = statistics.median(r["cpu"] for r in ones)
+    envs = "RAYON_NUM_THREADS=1 " if prefix else ""
+    ctx["commands"].append(envs + shlex.join(cmd))
+    ctx["commands"].append(envs + shlex.join(cmd_one) + "   # fixed cost, subtracted")
+    net = [{**r, "wall": r["wall"] - fixed, "cpu": r["cpu"] - fixed_cpu} for r in runs]
+    return net, runs, fixed
+
+
 def bench_throughput(a, ctx) -> list[dict]:
     tmp = ctx["tmp"]
     test_file = os.path.join(a.benchmarks, SEMEVAL, "test.csv")
@@ -490,8 +515,7 @@ def bench_throughput(a, ctx) -> list[dict]:
             f.write(f"__label__{r['stance']} {ft_line(r)}\n")
 
     results = []
-    modes = [("1 core", ["taskset", "-c", "0"], one_core_env()),
-             (f"all {ctx['cores']} cores", [], all_cores_env())]
+    modes = core_modes(ctx)
     bdir = os.path.join(a.benchmarks, SEMEVAL)
     models = []
     for label, key, extra in (("defaults", "gs_model", []),
@@ -509,18 +533,7 @@ def bench_throughput(a, ctx) -> list[dict]:
         cmd_one = [*prefix, a.geostance, "evaluate", "--model", model, "--data", one,
                    "--format", "json", "-q"]
         log(f"geostance evaluate ({label} model), {mode} x{a.repeats}")
-        ones, bigs = [], []
-        for _ in range(a.repeats):
-            ctx["quiet"].wait()
-            ones.append(run_timed(cmd_one, env=env, tmp=tmp))
-            ctx["quiet"].wait()
-            bigs.append(run_timed(cmd_big, env=env, tmp=tmp))
-        fixed = min(r["wall"] for r in ones)
-        fixed_cpu = statistics.median(r["cpu"] for r in ones)
-        net = [{**r, "wall": r["wall"] - fixed, "cpu": r["cpu"] - fixed_cpu} for r in bigs]
-        envs = "RAYON_NUM_THREADS=1 " if prefix else ""
-        ctx["commands"].append(envs + shlex.join(cmd_big))
-        ctx["commands"].append(envs + shlex.join(cmd_one) + "   # fixed cost, subtracted")
+        net, bigs, fixed = timed_net(a, ctx, cmd_big, cmd_one, env, prefix)
         results.append({
             "system": f"geostance evaluate ({label} model)", "mode": mode, "rows": n,
             **summary(net), "gross_best": min(r["wall"] for r in bigs), "fixed": fixed,
@@ -578,8 +591,7 @@ def bench_classify(a, ctx) -> list[dict]:
     splitting, country matching, features and scoring, on one core and on all."""
     tmp = ctx["tmp"]
     results = []
-    modes = [("1 core", ["taskset", "-c", "0"], one_core_env()),
-             (f"all {ctx['cores']} cores", [], all_cores_env())]
+    modes = core_modes(ctx)
     empty = os.path.join(tmp, "classify-empty.jsonl")
     with open(empty, "w", encoding="utf-8") as f:
         f.write(json.dumps({"id": "0", "text": "No country here."}) + "\n")
@@ -589,16 +601,7 @@ def bench_classify(a, ctx) -> list[dict]:
         cmd_one = [*prefix, a.geostance, "classify", "--input", "jsonl", "--format", "json",
                    empty]
         log(f"geostance classify ({label}), {mode} x{a.repeats}")
-        runs, ones = [], []
-        for _ in range(a.repeats):
-            ctx["quiet"].wait()
-            ones.append(run_timed(cmd_one, env=env, tmp=tmp))
-            ctx["quiet"].wait()
-            runs.append(run_timed(cmd, env=env, tmp=tmp))
-        fixed = min(r["wall"] for r in ones)
-        net = [{**r, "wall": r["wall"] - fixed} for r in runs]
-        envs = "RAYON_NUM_THREADS=1 " if prefix else ""
-        ctx["commands"].append(envs + shlex.join(cmd))
+        net, _, fixed = timed_net(a, ctx, cmd, cmd_one, env, prefix)
         results.append({"system": f"geostance classify: {label}", "mode": mode,
                         "articles": n, "bytes": size, **summary(net), "fixed": fixed})
     return results
