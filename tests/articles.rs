@@ -3,6 +3,9 @@
 //! the article-level stance must match the expected label for most countries. Run with
 //! `--nocapture` to see the per-country table.
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -46,15 +49,10 @@ fn expected(article: &std::path::Path) -> BTreeMap<String, Expected> {
 fn fixture_articles_with_the_shipped_model() {
     let (mut stance_ok, mut stance_n, mut senti_ok, mut senti_n) = (0, 0, 0, 0);
     for article in fixtures() {
-        let out = cargo_bin_cmd!("geostance")
-            .args(["classify", "--format", "json"])
-            .arg(&article)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = run::success(
+            cargo_bin_cmd!("geostance")
+                .args(["classify", "--format", "json"])
+                .arg(&article),
         );
         let v: Value = serde_json::from_str(
             String::from_utf8(out.stdout)
@@ -121,25 +119,20 @@ fn shipped_model_is_reproducible_from_data() {
     // The documented command (README: "The shipped model") must give these exact bytes.
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("geostance-default.json.gz");
-    let out = cargo_bin_cmd!("geostance")
-        .args([
-            "train",
-            "--data",
-            "data/train.csv",
-            "--seed",
-            "42",
-            "--char-ngrams",
-            "none",
-            "-q",
-            "--model",
-        ])
-        .arg(&model)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run::success(
+        cargo_bin_cmd!("geostance")
+            .args([
+                "train",
+                "--data",
+                "data/train.csv",
+                "--seed",
+                "42",
+                "--char-ngrams",
+                "none",
+                "-q",
+                "--model",
+            ])
+            .arg(&model),
     );
     let shipped = std::fs::read("models/geostance-default.json.gz").unwrap();
     assert!(

@@ -4,6 +4,9 @@
 //! read from `../shared/benchmarks` (or `$GEOSTANCE_BENCHMARKS`); when that folder is absent each
 //! test prints that it is skipping and passes.
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -25,35 +28,25 @@ fn benchmarks() -> Option<PathBuf> {
 }
 
 fn train(data: &[PathBuf], model: &Path, extra: &[&str]) {
-    let out = cargo_bin_cmd!("geostance")
-        .arg("train")
-        .arg("--data")
-        .args(data)
-        .arg("--model")
-        .arg(model)
-        .arg("-q")
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run::success(
+        cargo_bin_cmd!("geostance")
+            .arg("train")
+            .arg("--data")
+            .args(data)
+            .arg("--model")
+            .arg(model)
+            .arg("-q")
+            .args(extra),
     );
 }
 
 fn evaluate(model: &Path, data: &Path) -> Value {
-    let out = cargo_bin_cmd!("geostance")
-        .args(["evaluate", "-q", "--format", "json", "--model"])
-        .arg(model)
-        .arg("--data")
-        .arg(data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run::success(
+        cargo_bin_cmd!("geostance")
+            .args(["evaluate", "-q", "--format", "json", "--model"])
+            .arg(model)
+            .arg("--data")
+            .arg(data),
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -1,5 +1,8 @@
 //! End-to-end runs of the real binary: train, evaluate, cv, explain, info, classify, countries.
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -18,12 +21,7 @@ fn train_mini(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
         .arg(&model)
         .args(["--min-df", "1", "-q"])
         .args(extra);
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run::success(&mut cmd);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("trained sentiment (3 labels, 50 rows) and stance (3 labels, 50 rows)"),
@@ -40,15 +38,10 @@ fn train_evaluate_info_explain_round_trip() {
     let bytes = std::fs::read(&model).unwrap();
     assert_eq!(&bytes[..2], &[0x1f, 0x8b]);
 
-    let out = geostance()
-        .args(["evaluate", "--data", MINI, "--format", "json", "--model"])
-        .arg(&model)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run::success(
+        geostance()
+            .args(["evaluate", "--data", MINI, "--format", "json", "--model"])
+            .arg(&model),
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     for head in ["stance", "sentiment"] {
@@ -135,18 +128,10 @@ fn training_is_deterministic_to_the_byte() {
 
 #[test]
 fn cv_reports_folds_and_mean() {
-    let out = geostance()
-        .args([
-            "cv", "--data", MINI, "--folds", "3", "--seed", "1", "--min-df", "1", "--format",
-            "json", "-q",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run::success(geostance().args([
+        "cv", "--data", MINI, "--folds", "3", "--seed", "1", "--min-df", "1", "--format", "json",
+        "-q",
+    ]));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         v["stance"]["macro_f1"]["folds"].as_array().unwrap().len(),
@@ -167,16 +152,11 @@ fn classify_gives_each_country_its_own_label() {
     let model = train_mini(dir.path(), "m.json", &[]);
     let article = "Unlike Hungary, which blocked the aid package, Poland pushed hard for it.\n\n\
                    Norway announced a fresh package of air defence systems for Ukraine.";
-    let out = geostance()
-        .args(["classify", "--format", "json", "--model"])
-        .arg(&model)
-        .write_stdin(article)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run::success(
+        geostance()
+            .args(["classify", "--format", "json", "--model"])
+            .arg(&model)
+            .write_stdin(article),
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["id"], "-");
@@ -208,18 +188,13 @@ fn classify_formats_and_inputs() {
     // JSON Lines in, one line out per article, in input order; an article without countries is
     // a valid empty result.
     let input = "{\"id\": 1, \"text\": \"Canada expelled Russian diplomats.\"}\n\n{\"id\": \"b\", \"text\": \"It rained all day.\"}\n";
-    let out = geostance()
-        .args([
-            "classify", "--input", "jsonl", "--format", "json", "--model",
-        ])
-        .arg(&model)
-        .write_stdin(input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run::success(
+        geostance()
+            .args([
+                "classify", "--input", "jsonl", "--format", "json", "--model",
+            ])
+            .arg(&model)
+            .write_stdin(input),
     );
     let lines: Vec<Value> = String::from_utf8(out.stdout)
         .unwrap()

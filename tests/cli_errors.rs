@@ -3,6 +3,9 @@
 //! place (line, column, byte) and says what was expected, and that nothing was left behind:
 //! no model, no partial file, no temporary file.
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -578,16 +581,11 @@ fn regression_folder_symlink_loop_repeated_articles() {
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(sub.join("x.txt"), "Japan sanctioned Russia.").unwrap();
     std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
-    let out = cargo_bin_cmd!("geostance")
-        .args(["classify", "--format", "json", "--model"])
-        .arg(&models().0)
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run::success(
+        cargo_bin_cmd!("geostance")
+            .args(["classify", "--format", "json", "--model"])
+            .arg(&models().0)
+            .arg(dir.path()),
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
